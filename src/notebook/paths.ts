@@ -1,0 +1,21 @@
+/**
+ * Where the project and its tslab live. Resolved from this file, not the working directory, so the
+ * runner works the same from `npm run`, from dist/ and from vitest (which runs src/ directly).
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/** The nearest folder above this module that holds a package.json and is not inside node_modules. */
+export function projectRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json")) && !dir.split(/[\\/]/).includes("node_modules")) return dir;
+    if (dirname(dir) === dir) throw new Error(`No package.json above ${__dirname}; is the project installed?`);
+  }
+}
+
+/** The project's own tslab entry script, run with this Node (`process.execPath`), never a global tslab. */
+export function tslabBinary(): string {
+  const tslabPackage = createRequire(join(projectRoot(), "package.json")).resolve("tslab/package.json");
+  return join(dirname(tslabPackage), "bin", "tslab");
+}
