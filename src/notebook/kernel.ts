@@ -59,7 +59,9 @@ const KERNEL_INFO_RETRY_MS = 250;
 const INTERRUPT_GRACE_MS = 3_000;
 /** If the reply came but `idle` never does, stop waiting after this long rather than hang. */
 const IDLE_AFTER_REPLY_GRACE_MS = 2_000;
-const SHUTDOWN_GRACE_MS = 2_000;
+const SHUTDOWN_REPLY_TIMEOUT_MS = 2_000;
+/** After replying, tslab closes its sockets; a timer left by a cell can still keep it alive, hence the kill. */
+const EXIT_AFTER_SHUTDOWN_MS = 500;
 const DIAGNOSTIC_TAIL_CHARS = 4_000;
 
 interface ConnectionInfo {
@@ -179,9 +181,9 @@ export class TslabKernel {
   async shutdown(): Promise<void> {
     if (this.exited === undefined && !this.closed) {
       await this.requestShutdown().catch(() => undefined);
-      if (!(await this.waitForExit(SHUTDOWN_GRACE_MS))) {
+      if (!(await this.waitForExit(EXIT_AFTER_SHUTDOWN_MS))) {
         this.child.kill("SIGKILL");
-        await this.waitForExit(SHUTDOWN_GRACE_MS);
+        await this.waitForExit(EXIT_AFTER_SHUTDOWN_MS);
       }
     }
     this.closeSockets();
@@ -311,7 +313,7 @@ export class TslabKernel {
     const request = this.signer.message("shutdown_request", { restart: false });
     const replied = new Promise<void>((resolve) => this.shellWaiters.set(request.header.msg_id, () => resolve()));
     await this.control.send(this.signer.encode(request));
-    await settlesWithin(replied, SHUTDOWN_GRACE_MS);
+    await settlesWithin(replied, SHUTDOWN_REPLY_TIMEOUT_MS);
   }
 
   private waitForExit(timeoutMs: number): Promise<boolean> {

@@ -107,8 +107,8 @@ const BLOCK_END = /<\/(p|div|tr|li|h[1-6]|table|thead|tbody|pre|ul|ol|section|ca
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
 /**
- * HTML to readable text: block ends and <br> become line breaks, table cells are separated by a
- * tab, scripts and styles vanish, entities are decoded. Enough to assert on what a display shows.
+ * HTML to readable text: block ends and <br> become line breaks (blank lines are dropped), table
+ * cells are separated by a tab, scripts and styles vanish, entities are decoded. Enough to assert on what a display shows.
  */
 export function htmlToText(html: string): string {
   const text = html
@@ -121,9 +121,8 @@ export function htmlToText(html: string): string {
   return text
     .split("\n")
     .map((line) => line.replace(/[ \f\r\v]+/g, " ").trim())
-    .filter((line, index, lines) => line !== "" || (index > 0 && lines[index - 1] !== ""))
-    .join("\n")
-    .trim();
+    .filter((line) => line !== "")
+    .join("\n");
 }
 
 function decodeEntity(entity: string, name: string): string {
