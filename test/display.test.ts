@@ -1,0 +1,95 @@
+/**
+ * `show` outside a kernel (stdout) and inside a real tslab kernel (one display_data with both MIME
+ * types). The kernel test loads the compiled dist/display.js, as notebooks do; the global setup
+ * builds dist/ before the suite.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { classifyBatchResponse, create } from "../src/batch";
+import { kernelDisplayWriter, render, show } from "../src/display";
+import { formatItemsHtml, formatItemsText, formatOutcomeHtml, formatOutcomeText } from "../src/format";
+import { labProducts, usedAccessoriesCategoryId as category } from "../src/lab-data";
+import { TslabKernel } from "../src/notebook/kernel";
+
+const items = [labProducts.saddle, labProducts.handlebar];
+const outcome = classifyBatchResponse(
+  { code: 207, result: [{ statusCode: 424, requestCharge: 0 }, { statusCode: 400, requestCharge: 1.24 }] },
+  [create(labProducts.light), create(labProducts.helmet)],
+  category,
+);
+
+describe("render", () => {
+  it("gives an outcome's text and HTML tables", () => {
+    expect(render(outcome)).toEqual({ text: formatOutcomeText(outcome), html: formatOutcomeHtml(outcome) });
+    expect(render(outcome, { color: true }).text).toBe(formatOutcomeText(outcome, { color: true }));
+  });
+
+  it("gives an item list's text and HTML tables", () => {
+    expect(render(items)).toEqual({ text: formatItemsText(items), html: formatItemsHtml(items) });
+    expect(render([])).toEqual({ text: "No items.", html: formatItemsHtml([]) });
+  });
+});
+
+describe("show outside a kernel", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("finds no kernel in a plain Node process", () => {
+    expect(kernelDisplayWriter()).toBeUndefined();
+  });
+
+  it("prints the uncoloured text table when stdout is not a terminal", () => {
+    const printed: unknown[] = [];
+    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(...args));
+    show(outcome);
+    show(items);
+    expect(printed).toEqual([formatOutcomeText(outcome), formatItemsText(items)]);
+  });
+});
+
+describe("show inside a tslab kernel", () => {
+  let kernel: TslabKernel;
+  const displayModule = JSON.stringify(path.resolve(__dirname, "../dist/display"));
+  const labDataModule = JSON.stringify(path.resolve(__dirname, "../dist/lab-data"));
+  const batchModule = JSON.stringify(path.resolve(__dirname, "../dist/batch"));
+
+  beforeAll(async () => {
+    kernel = await TslabKernel.start({ cwd: mkdtempSync(path.join(tmpdir(), "display-kernel-")) });
+  });
+
+  afterAll(async () => {
+    await kernel?.shutdown();
+  });
+
+  it("sends one display_data holding text/plain and text/html for an item list", async () => {
+    const result = await kernel.execute(
+      `import { show } from ${displayModule};\nimport { labProducts } from ${labDataModule};\n` +
+        "show([labProducts.saddle, labProducts.handlebar]);",
+    );
+    expect(result.status).toBe("ok");
+    expect(result.outputs).toEqual([
+      { output_type: "display_data", data: { "text/plain": formatItemsText(items), "text/html": formatItemsHtml(items) }, metadata: {} },
+    ]);
+  });
+
+  it("sends the rolled-back outcome with its uncoloured table as text/plain", async () => {
+    const result = await kernel.execute(
+      `import { show } from ${displayModule};\nimport { classifyBatchResponse, create } from ${batchModule};\n` +
+        `import { labProducts, usedAccessoriesCategoryId } from ${labDataModule};\n` +
+        "show(classifyBatchResponse({ code: 207, result: [{ statusCode: 424, requestCharge: 0 }, { statusCode: 400, requestCharge: 1.24 }] }, " +
+        "[create(labProducts.light), create(labProducts.helmet)], usedAccessoriesCategoryId));",
+    );
+    expect(result.status).toBe("ok");
+    expect(result.outputs).toEqual([
+      {
+        output_type: "display_data",
+        data: { "text/plain": formatOutcomeText(outcome), "text/html": formatOutcomeHtml(outcome) },
+        metadata: {},
+      },
+    ]);
+    expect(JSON.stringify(result.outputs)).not.toContain("\\u001b[");
+  });
+});
