@@ -5,8 +5,10 @@
  * `node dist/notebook/cli.js jupyter`: opens the notebooks in Jupyter with the project's kernel.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { access } from "node:fs/promises";
 import { resolve } from "node:path";
-import { writeNotebook } from "./nbformat";
+import { NotebookFormatError, writeNotebook } from "./nbformat";
+import { KernelError } from "./kernel";
 import { outputsToText } from "./outputs";
 import { executedNotebook, failureSummary, runNotebook, trimKernelFrames, type CellProgress, type CellReport, type RunReport } from "./run";
 import { launchJupyter } from "./jupyter";
@@ -35,6 +37,8 @@ const RUN_OPTIONS = {
 } satisfies ParseArgsConfig["options"];
 
 class UsageError extends Error {}
+/** A problem with what the user gave (a missing file): one line, no usage text, no stack. */
+class InputError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -63,6 +67,9 @@ async function runCommand(args: string[]): Promise<number> {
   if (!notebookPath || extra.length > 0) throw new UsageError("Give exactly one notebook to run.");
   if (values.output && values["in-place"]) throw new UsageError("Use --output FILE or --in-place, not both.");
   const cellTimeoutMs = parseTimeoutMs(values.timeout);
+  await access(notebookPath).catch(() => {
+    throw new InputError(`No such notebook: ${resolve(notebookPath)}`);
+  });
   const printer = new ProgressPrinter(values.quiet ?? false);
   printer.header(notebookPath);
   const report = await runNotebook(notebookPath, {
@@ -164,6 +171,12 @@ function indent(text: string): string {
     .join("\n");
 }
 
+/** Errors with a known cause get one message; anything else keeps its stack for a bug report. */
+function describeError(error: unknown): string {
+  if (error instanceof KernelError || error instanceof NotebookFormatError || error instanceof InputError) return error.message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -174,7 +187,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = EXIT_USAGE;
       return;
     }
-    console.error(red(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+    console.error(red(describeError(error)));
     process.exitCode = EXIT_FAILED;
   },
 );

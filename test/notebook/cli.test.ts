@@ -3,7 +3,7 @@
  * dist/), and the promise that no kernel outlives the process that started it.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFile, mkdtemp, readFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -50,6 +50,30 @@ describe("cli run", () => {
     expect(stderr).toContain("Usage:");
     expect(runCli(["run", "x.ipynb", "--output", "a", "--in-place"]).code).toBe(2);
     expect(runCli(["frobnicate"]).code).toBe(2);
+  });
+
+  it("exits 1 with one line for a notebook that is missing or not a notebook", async () => {
+    const missing = runCli(["run", "no-such.ipynb"]);
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/^No such notebook: .*no-such\.ipynb\n$/) });
+    const notNotebook = join(await mkdtemp(join(tmpdir(), "runner-cli-")), "old.ipynb");
+    await writeFile(notNotebook, JSON.stringify({ nbformat: 3, worksheets: [] }));
+    const invalid = runCli(["run", notNotebook]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain("is not a readable notebook: expected nbformat 4");
+  });
+});
+
+describe("cli run when the kernel dies", () => {
+  it("fails the cell that ended the kernel, says so, and runs nothing after it", async () => {
+    const path = join(await mkdtemp(join(tmpdir(), "runner-cli-")), "exits.ipynb");
+    const cell = (id: string, source: string) => ({ cell_type: "code", id, metadata: {}, source, outputs: [], execution_count: null });
+    const cells = [cell("exit", "process.exit(3);"), cell("after", 'console.log("after");')];
+    await writeFile(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));
+    const { code, stdout, stderr } = runCli(["run", path, "--allow-errors"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("✘ cell 1 (id exit) error:");
+    expect(stderr).toContain("The tslab kernel exited (code 3");
+    expect(stdout).toMatch(/cell 2 \(id after\) … not run/);
   });
 });
 
