@@ -84,9 +84,15 @@ export async function launchJupyter(root: string = projectRoot()): Promise<numbe
   console.log(`Starting: jupyter ${args.join(" ")}`);
   const child = spawn("jupyter", args, { cwd: root, env: jupyterEnv(kernel), stdio: "inherit" });
   // Ctrl-C reaches Jupyter too and it asks whether to stop; stay alive so the terminal stays with it.
+  // A SIGTERM sent to us alone is passed on, so Jupyter never outlives this launcher.
   const ignoreInterrupt = () => undefined;
+  const forwardTerminate = () => child.kill("SIGTERM");
   process.on("SIGINT", ignoreInterrupt);
-  child.on("exit", () => process.off("SIGINT", ignoreInterrupt));
+  process.on("SIGTERM", forwardTerminate);
+  child.on("exit", () => {
+    process.off("SIGINT", ignoreInterrupt);
+    process.off("SIGTERM", forwardTerminate);
+  });
   return new Promise((resolve) => {
     child.on("error", (error) => {
       console.error(`Could not start jupyter: ${error.message}`);
