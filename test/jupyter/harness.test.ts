@@ -2,9 +2,14 @@
  * The Jupyter harness must catch a broken notebook: a test of the notebooks is only worth something
  * if it fails when a cell fails, including the cells tslab silently aborts after a failure.
  */
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readNotebook } from "../../src/notebook/nbformat";
 import { outputsToText } from "../../src/notebook/outputs";
+import { projectRoot } from "../../src/notebook/paths";
+import { committedMaskedByCell, maskOptionsFor, maskedByCell } from "./compare";
 import {
   MISSING_JUPYTER_MESSAGE,
   describeFailures,
@@ -69,6 +74,17 @@ describe.runIf(hasJupyter)("the Jupyter harness on deliberately broken notebooks
     const report = await run("raises-exception.ipynb", 0);
     expect(report.ok).toBe(false);
     expect(report.failures).toEqual([{ index: 3, id: "after-expected-error", round: 1, status: "abort" }]);
+  });
+
+  it("agrees with the outputs the project's runner writes, which is how committed outputs are refreshed", async () => {
+    const fixture = join(FIXTURES, "raises-exception.ipynb");
+    const written = join(kernel.jupyterPath, "refreshed.ipynb");
+    const runnerCli = join(projectRoot(), "dist", "notebook", "cli.js");
+    await promisify(execFile)(process.execPath, [runnerCli, "run", fixture, "--output", written, "--quiet"]);
+    const refreshed = await readNotebook(written);
+    const options = maskOptionsFor(refreshed);
+    const report = await run("raises-exception.ipynb");
+    expect(committedMaskedByCell(refreshed, options)).toEqual(maskedByCell(report.executions, 1, options));
   });
 
   it("reports a notebook that is not valid nbformat 4.5", async () => {
