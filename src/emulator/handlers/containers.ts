@@ -1,0 +1,160 @@
+/** Containers: create, read, list, query, replace, delete; their partition key ranges; delete by partition key. */
+import { byteSize, metadataCharge, writeCharge } from "../charges";
+import { CosmosError, badRequest, conflict } from "../errors";
+import { header, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http";
+import { canonicalKey, normalizeDefinition, parsePartitionKey, requireFullKey } from "../partition-key";
+import { newContainerRid, newEtag, nowSeconds, type Json } from "../resources";
+import type { Container, Mutation } from "../store";
+import { withStagedPartition } from "../transactions";
+import { requireValidId, withMetadataLock } from "./databases";
+import { feedReply, queryReply } from "./feeds";
+import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
+
+const DEFAULT_INDEXING_POLICY = {
+  indexingMode: "consistent",
+  automatic: true,
+  includedPaths: [{ path: "/*" }],
+  excludedPaths: [{ path: '/"_etag"/?' }],
+};
+
+/** The throughput a container gets on the service when neither it nor its database asks for any. */
+const DEFAULT_CONTAINER_THROUGHPUT = { offerThroughput: 400, offerIsRUPerMinuteThroughputEnabled: false };
+
+/** The stored container: what the client sent, with the service's defaults and system properties. */
+function containerResource(body: Json, databaseRid: string, previous?: Json): Json {
+  const rid = (previous?._rid as string | undefined) ?? newContainerRid(databaseRid);
+  const { _rid, _self, _etag, _ts, _docs, _sprocs, _triggers, _udfs, _conflicts, ...settings } = body;
+  return {
+    indexingPolicy: DEFAULT_INDEXING_POLICY,
+    uniqueKeyPolicy: { uniqueKeys: [] },
+    conflictResolutionPolicy: { mode: "LastWriterWins", conflictResolutionPath: "/_ts", conflictResolutionProcedure: "" },
+    geospatialConfig: { type: "Geography" },
+    ...settings,
+    partitionKey: normalizeDefinition(body.partitionKey),
+    _rid: rid,
+    _ts: nowSeconds(),
+    _self: `dbs/${databaseRid}/colls/${rid}/`,
+    _etag: newEtag(),
+    _docs: "docs/",
+    _sprocs: "sprocs/",
+    _triggers: "triggers/",
+    _udfs: "udfs/",
+    _conflicts: "conflicts/",
+  };
+}
+
+const reply = (status: number, container: Container) => ({
+  status,
+  body: container.resource,
+  headers: { etag: container.resource._etag as string },
+  charge: metadataCharge(byteSize(container.resource)),
+  lsn: container.lsn,
+});
+
+export const createContainer: Handler = (context, request) => {
+  const body = requireValidId(jsonBody(request));
+  const throughput = requestedThroughput(request);
+  return withMetadataLock(context, async () => {
+    const databaseId = request.params.db ?? "";
+    const database = context.store.database(databaseId);
+    if (database.containers.has(body.id as string)) throw conflict();
+    const resource = containerResource(body, database.rid);
+    const mutations: Mutation[] = [{ type: "putContainer", databaseId, container: resource }];
+    const sharedThroughput = context.store.offerFor(database.resource._self as string) !== undefined;
+    const content = throughput ?? (sharedThroughput ? undefined : DEFAULT_CONTAINER_THROUGHPUT);
+    if (content) mutations.push(offerMutation(resource, content));
+    await context.store.commit(mutations);
+    return reply(201, context.store.container(databaseId, body.id as string));
+  });
+};
+
+const containerOf = (context: EmulatorContext, request: EmulatorRequest): Container =>
+  context.store.container(request.params.db ?? "", request.params.coll ?? "");
+
+export const readContainer: Handler = (context, request) => reply(200, containerOf(context, request));
+
+const allContainers = (context: EmulatorContext, request: EmulatorRequest): Json[] =>
+  [...context.store.database(request.params.db ?? "").containers.values()].map((container) => container.resource);
+
+export const listContainers: Handler = (context, request) =>
+  feedReply(request, context.store.database(request.params.db ?? "").rid, "DocumentCollections", allContainers(context, request), 1);
+
+export const queryContainers: Handler = (context, request) =>
+  queryReply(request, context.store.database(request.params.db ?? "").rid, "DocumentCollections", allContainers(context, request));
+
+export const replaceContainer: Handler = (context, request) => {
+  const body = requireValidId(jsonBody(request));
+  return withMetadataLock(context, async () => {
+    const container = containerOf(context, request);
+    if (body.id !== container.id) throw badRequest("The id in the request body does not match the container being replaced.");
+    const ifMatch = header(request, "if-match");
+    if (ifMatch !== undefined && ifMatch !== container.resource._etag) {
+      throw new CosmosError(412, "The container was changed since it was read.");
+    }
+    const next = containerResource({ ...body, partitionKey: body.partitionKey ?? container.definition }, "", container.resource);
+    next._self = container.resource._self;
+    if (JSON.stringify(next.partitionKey) !== JSON.stringify(container.definition)) {
+      throw badRequest("The partition key of a container cannot be changed.");
+    }
+    await context.store.commit([{ type: "putContainer", databaseId: container.databaseId, container: next }]);
+    return reply(200, container);
+  });
+};
+
+export const deleteContainer: Handler = (context, request) =>
+  withMetadataLock(context, async () => {
+    const container = containerOf(context, request);
+    await context.store.commit([
+      ...offerDeletion(context.store, container.resource),
+      { type: "deleteContainer", databaseId: container.databaseId, id: container.id },
+    ]);
+    return { status: 204, charge: metadataCharge(0) };
+  });
+
+/**
+ * `GET .../pkranges`: one physical range covering the whole hash space. Its ETag never changes
+ * (the range never splits), so `If-None-Match` with it gets 304, which ends the SDK's refresh loop.
+ */
+export const readPartitionKeyRanges: Handler = (context, request): Reply => {
+  const container = containerOf(context, request);
+  const etag = `"pkranges-${container.rid}"`;
+  if (header(request, "if-none-match") === etag) return { status: 304, headers: { etag } };
+  const range = {
+    _rid: `${container.rid}AgAAAAAAAA==`,
+    id: "0",
+    _etag: etag,
+    minInclusive: "",
+    maxExclusive: "FF",
+    ridPrefix: 0,
+    _self: `${container.resource._self as string}pkranges/0/`,
+    throughputFraction: 1,
+    status: "online",
+    parents: [],
+    _ts: container.resource._ts,
+    _lsn: container.lsn,
+  };
+  return {
+    status: 200,
+    body: { _rid: container.rid, PartitionKeyRanges: [range], _count: 1 },
+    headers: { etag, "x-ms-item-count": "1" },
+    charge: 1,
+  };
+};
+
+/** `POST .../operations/partitionkeydelete`: removes every item of one logical partition, atomically. */
+export const deleteAllItemsForPartitionKey: Handler = async (context, request) => {
+  const container = containerOf(context, request);
+  const value = parsePartitionKey(header(request, "x-ms-documentdb-partitionkey") ?? "");
+  requireFullKey(value, container.definition);
+  const key = canonicalKey(value);
+  const scope = { store: context.store, locks: context.locks, databaseId: container.databaseId, container };
+  const charge = await withStagedPartition(scope, key, (staged) => {
+    let total = 0;
+    for (const [id, item] of container.partitions.get(key) ?? []) {
+      total += writeCharge(byteSize(item));
+      staged.delete(id);
+    }
+    return { value: total, commit: true };
+  });
+  return { status: 200, charge: Math.round(charge * 100) / 100, lsn: container.lsn };
+};

@@ -1,0 +1,51 @@
+/**
+ * Feeds and queries over system resources and items: `{ _rid, <Collection>: [...], _count }`,
+ * paged by `x-ms-max-item-count` with the next page's token in `x-ms-continuation`.
+ */
+import { byteSize, queryCharge } from "../charges";
+import { CosmosError } from "../errors";
+import { header, jsonBody, type EmulatorRequest, type Reply } from "../http";
+import { parseQuerySpec, runQuery } from "../query";
+import type { Json } from "../resources";
+
+export function maxItemCount(request: EmulatorRequest): number | undefined {
+  const raw = header(request, "x-ms-max-item-count");
+  if (raw === undefined) return undefined;
+  const count = Number(raw);
+  if (!Number.isInteger(count)) throw new CosmosError(400, `Invalid x-ms-max-item-count '${raw}'.`);
+  return count > 0 ? count : undefined;
+}
+
+/** A read feed (GET on a collection of resources), paged by position. */
+export function feedReply(request: EmulatorRequest, ownerRid: string, collection: string, all: Json[], charge: number): Reply {
+  const pageSize = maxItemCount(request) ?? all.length;
+  const start = Number(header(request, "x-ms-continuation") ?? 0);
+  if (!Number.isInteger(start) || start < 0) throw new CosmosError(400, "The continuation token is not valid.");
+  const page = all.slice(start, start + pageSize);
+  const next = start + page.length;
+  return {
+    status: 200,
+    body: { _rid: ownerRid, [collection]: page, _count: page.length },
+    headers: {
+      "x-ms-item-count": String(page.length),
+      ...(next < all.length ? { "x-ms-continuation": String(next) } : {}),
+    },
+    charge,
+  };
+}
+
+/** A query (POST with `x-ms-documentdb-isquery`) over the given resources. */
+export function queryReply(request: EmulatorRequest, ownerRid: string, collection: string, all: Json[], lsn?: number): Reply {
+  const spec = parseQuerySpec(jsonBody(request));
+  const page = runQuery(all, spec, maxItemCount(request), header(request, "x-ms-continuation"));
+  return {
+    status: 200,
+    body: { _rid: ownerRid, [collection]: page.results, _count: page.results.length },
+    headers: {
+      "x-ms-item-count": String(page.results.length),
+      ...(page.continuation === undefined ? {} : { "x-ms-continuation": page.continuation }),
+    },
+    charge: queryCharge(all.length, byteSize(page.results)),
+    ...(lsn === undefined ? {} : { lsn }),
+  };
+}

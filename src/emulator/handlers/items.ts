@@ -1,0 +1,197 @@
+/**
+ * Items: point operations, feeds, queries (and their query plans), transactional batch, bulk.
+ * `POST .../docs` carries six different operations told apart by headers; routes.ts lists them.
+ */
+import { badRequest } from "../errors";
+import { header, headerIs, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http";
+import { executeOperation, type ItemOperation, type PartitionTarget } from "../item-operations";
+import {
+  canonicalKey,
+  isPrefixOf,
+  parsePartitionKey,
+  partitionKeyOf,
+  requireFullKey,
+  type PartitionKeyValue,
+} from "../partition-key";
+import { parsePatchRequest } from "../patch";
+import type { Json } from "../resources";
+import type { Container } from "../store";
+import { withStagedPartition, type PartitionScope } from "../transactions";
+import { parseBatchBody, runBulk, runTransactionalBatch, type BatchResult } from "../batch";
+import { feedReply, queryReply } from "./feeds";
+
+export const isQuery = (request: EmulatorRequest): boolean =>
+  headerIs(request, "x-ms-documentdb-isquery") || (header(request, "content-type") ?? "").startsWith("application/query+json");
+export const isQueryPlan = (request: EmulatorRequest): boolean => headerIs(request, "x-ms-cosmos-is-query-plan-request");
+export const isBatch = (request: EmulatorRequest): boolean => headerIs(request, "x-ms-cosmos-is-batch-request");
+export const isAtomicBatch = (request: EmulatorRequest): boolean => isBatch(request) && headerIs(request, "x-ms-cosmos-batch-atomic");
+export const isBulk = (request: EmulatorRequest): boolean => isBatch(request) && !headerIs(request, "x-ms-cosmos-batch-atomic");
+
+interface ItemScope extends PartitionScope {
+  databaseRid: string;
+}
+
+function scopeOf(context: EmulatorContext, request: EmulatorRequest): ItemScope {
+  const databaseId = request.params.db ?? "";
+  const container = context.store.container(databaseId, request.params.coll ?? "");
+  return { store: context.store, locks: context.locks, databaseId, container, databaseRid: context.store.database(databaseId).rid };
+}
+
+function headerPartitionKey(request: EmulatorRequest): PartitionKeyValue | undefined {
+  const raw = header(request, "x-ms-documentdb-partitionkey");
+  return raw === undefined ? undefined : parsePartitionKey(raw);
+}
+
+/** The logical partition a point operation targets: the header's, or for a body without header the body's. */
+function targetOf(scope: ItemScope, request: EmulatorRequest, body?: unknown): PartitionTarget {
+  const value = headerPartitionKey(request) ?? (body === undefined ? undefined : partitionKeyOf(body, scope.container.definition));
+  if (value === undefined) {
+    throw badRequest("PartitionKey value must be supplied for this operation. Set the x-ms-documentdb-partitionkey header.");
+  }
+  requireFullKey(value, scope.container.definition);
+  return { container: scope.container, databaseRid: scope.databaseRid, key: canonicalKey(value) };
+}
+
+const conditions = (request: EmulatorRequest): { ifMatch?: string } => {
+  const ifMatch = header(request, "if-match");
+  return ifMatch === undefined ? {} : { ifMatch };
+};
+
+async function write(scope: ItemScope, target: PartitionTarget, operation: ItemOperation): Promise<Reply> {
+  const outcome = await withStagedPartition(scope, target.key, (staged) => ({
+    value: executeOperation(staged, target, operation),
+    commit: true,
+  }));
+  return {
+    status: outcome.status,
+    ...(outcome.item ? { body: outcome.item, headers: { etag: outcome.item._etag as string } } : {}),
+    charge: outcome.charge,
+    lsn: scope.container.lsn,
+  };
+}
+
+export const createItem: Handler = (context, request) => {
+  const scope = scopeOf(context, request);
+  const body = jsonBody(request);
+  const upsert = headerIs(request, "x-ms-documentdb-is-upsert");
+  const operation: ItemOperation = upsert ? { kind: "upsert", body, ...conditions(request) } : { kind: "create", body };
+  return write(scope, targetOf(scope, request, body), operation);
+};
+
+export const readItem: Handler = (context, request) => {
+  const scope = scopeOf(context, request);
+  const target = targetOf(scope, request);
+  const ifNoneMatch = header(request, "if-none-match");
+  const partition = scope.container.partitions.get(target.key) ?? new Map<string, Json>();
+  const outcome = executeOperation(partition, target, {
+    kind: "read",
+    id: request.params.id ?? "",
+    ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }),
+  });
+  if (!outcome.item) return { status: outcome.status, charge: outcome.charge, lsn: scope.container.lsn };
+  return {
+    status: outcome.status,
+    body: outcome.item,
+    headers: { etag: outcome.item._etag as string },
+    charge: outcome.charge,
+    lsn: scope.container.lsn,
+  };
+};
+
+export const replaceItem: Handler = (context, request) => {
+  const scope = scopeOf(context, request);
+  const body = jsonBody(request);
+  return write(scope, targetOf(scope, request, body), { kind: "replace", id: request.params.id ?? "", body, ...conditions(request) });
+};
+
+export const deleteItem: Handler = (context, request) => {
+  const scope = scopeOf(context, request);
+  return write(scope, targetOf(scope, request), { kind: "delete", id: request.params.id ?? "", ...conditions(request) });
+};
+
+export const patchItem: Handler = (context, request) => {
+  const scope = scopeOf(context, request);
+  const patch = parsePatchRequest(jsonBody(request));
+  return write(scope, targetOf(scope, request), { kind: "patch", id: request.params.id ?? "", patch, ...conditions(request) });
+};
+
+/** The items a feed or query sees: one logical partition, a hierarchical prefix, or all of them. */
+function itemsInScope(container: Container, key: PartitionKeyValue | undefined): Json[] {
+  if (key === undefined) return [...container.allItems()];
+  if (key.length === container.definition.paths.length) return [...(container.partitions.get(canonicalKey(key))?.values() ?? [])];
+  const items: Json[] = [];
+  for (const [partitionKey, partition] of container.partitions) {
+    if (isPrefixOf(key, JSON.parse(partitionKey) as PartitionKeyValue)) items.push(...partition.values());
+  }
+  return items;
+}
+
+export const readItems: Handler = (context, request) => {
+  const { container } = scopeOf(context, request);
+  const items = itemsInScope(container, headerPartitionKey(request));
+  return { ...feedReply(request, container.rid, "Documents", items, Math.max(1, items.length / 10)), lsn: container.lsn };
+};
+
+export const queryItems: Handler = (context, request) => {
+  const { container } = scopeOf(context, request);
+  const key = headerPartitionKey(request);
+  if (key !== undefined && key.length > container.definition.paths.length) {
+    throw badRequest("The partition key has more components than the container's partition key definition.");
+  }
+  return queryReply(request, container.rid, "Documents", itemsInScope(container, key), container.lsn);
+};
+
+/**
+ * A query plan for the SDK. The emulator evaluates every query completely on its single physical
+ * partition, so the plan asks the SDK for no client-side ordering, aggregation or paging rewrite:
+ * the SDK then passes the server's results through unchanged.
+ */
+export const queryPlan: Handler = (context, request) => {
+  scopeOf(context, request);
+  const body = jsonBody(request) as { query?: unknown };
+  if (typeof body.query !== "string") throw badRequest("The query plan request has no query.");
+  return {
+    status: 200,
+    body: {
+      partitionedQueryExecutionInfoVersion: 2,
+      queryInfo: {
+        distinctType: "None",
+        top: null,
+        offset: null,
+        limit: null,
+        orderBy: [],
+        orderByExpressions: [],
+        groupByExpressions: [],
+        groupByAliases: [],
+        aggregates: [],
+        groupByAliasToAggregateType: {},
+        rewrittenQuery: "",
+        hasSelectValue: false,
+        dCountInfo: null,
+        hasNonStreamingOrderBy: false,
+      },
+      queryRanges: [{ min: "", max: "FF", isMinInclusive: true, isMaxInclusive: false }],
+    },
+    charge: 0,
+  };
+};
+
+function batchReply(result: BatchResult, container: Container): Reply {
+  return { status: result.status, body: result.results, charge: result.charge, lsn: container.lsn };
+}
+
+export const transactionalBatch: Handler = async (context, request) => {
+  const scope = scopeOf(context, request);
+  const operations = parseBatchBody(request.body);
+  const key = headerPartitionKey(request);
+  if (key === undefined) throw badRequest("A transactional batch needs the x-ms-documentdb-partitionkey header.");
+  return batchReply(await runTransactionalBatch(scope, scope.databaseRid, key, operations), scope.container);
+};
+
+export const bulk: Handler = async (context, request) => {
+  const scope = scopeOf(context, request);
+  const operations = parseBatchBody(request.body);
+  const continueOnError = header(request, "x-ms-cosmos-batch-continue-on-error")?.toLowerCase() !== "false";
+  return batchReply(await runBulk(scope, scope.databaseRid, operations, continueOnError), scope.container);
+};
+

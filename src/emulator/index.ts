@@ -1,0 +1,113 @@
+/**
+ * The embedded Azure Cosmos DB for NoSQL emulator.
+ *
+ *   const emulator = await startEmulator();            // a free port on 127.0.0.1, data in memory
+ *   const client = new CosmosClient({
+ *     endpoint: emulator.endpoint,
+ *     key: emulator.key,
+ *     agent: new https.Agent({ ca: emulator.ca }),     // trust its certificate; never turn TLS checks off
+ *   });
+ *   ...
+ *   await emulator.stop();
+ */
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { AuthMode } from "./auth";
+import { createRequestListener, type EmulatorContext } from "./http";
+import { KeyedLock } from "./lock";
+import { memoryJournal, openDataDirectory } from "./persistence";
+import { routes } from "./routes";
+import { Store } from "./store";
+import { defaultCertificateDirectory, loadOrCreateCertificate } from "./tls";
+
+/** The key of Microsoft's emulators, public by design; an emulator is not a place for secrets. */
+export const WELL_KNOWN_EMULATOR_KEY =
+  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. The CLI defaults to 8081 like Microsoft's emulator. */
+  port?: number;
+  /** Account key clients sign with (base64); the well-known emulator key by default. */
+  key?: string;
+  /** Folder that keeps data (and the TLS certificate) across restarts; memory only when absent. */
+  dataPath?: string;
+  /** Interface to listen on; 127.0.0.1 by default. */
+  host?: string;
+  /** "key" (default) or "key-and-entra" to also accept Entra ID tokens (not signature-checked). */
+  auth?: AuthMode;
+  /** Folder for the cached TLS certificate when there is no `dataPath`; `<project>/.cache/emulator-tls` by default. */
+  certificateDirectory?: string;
+}
+
+export interface RunningEmulator {
+  /** Like `https://127.0.0.1:8081/`. */
+  endpoint: string;
+  key: string;
+  /** PEM certificate to trust: `new https.Agent({ ca })`. */
+  ca: string;
+  /** File holding `ca`, for tools that take a path (COSMOS_CA). */
+  caPath?: string;
+  stop(): Promise<void>;
+}
+
+/** The account id reported by `GET /` (anything but "localhost", see handlers/account.ts). */
+const ACCOUNT_ID = "embedded-emulator";
+
+function assertBase64Key(key: string): void {
+  if (key.length === 0 || Buffer.from(key, "base64").toString("base64") !== key) {
+    throw new Error("The emulator key must be a base64 string, like the account keys of Azure Cosmos DB.");
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function endpointFor(host: string, port: number): string {
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `https://${shown.includes(":") ? `[${shown}]` : shown}:${port}/`;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const key = options.key ?? WELL_KNOWN_EMULATOR_KEY;
+  assertBase64Key(key);
+  const host = options.host ?? "127.0.0.1";
+  const dataPath = options.dataPath === undefined ? undefined : path.resolve(options.dataPath);
+  const certificateDirectory = options.certificateDirectory ?? (dataPath ? path.join(dataPath, "tls") : defaultCertificateDirectory());
+  const tls = await loadOrCreateCertificate(certificateDirectory);
+
+  let journal: Awaited<ReturnType<typeof openDataDirectory>> | undefined;
+  const store = new Store({ append: (mutations) => (journal ?? memoryJournal).append(mutations) });
+  if (dataPath) journal = await openDataDirectory(store, dataPath);
+
+  const context: EmulatorContext = { store, locks: new KeyedLock(), accountId: ACCOUNT_ID, endpoint: "" };
+  const server = createServer({ key: tls.key, cert: tls.cert }, createRequestListener(context, routes, { key, auth: options.auth ?? "key" }));
+  server.keepAliveTimeout = 30_000;
+  const address = await listen(server, options.port ?? 0, host);
+  context.endpoint = endpointFor(host, address.port);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint: context.endpoint,
+    key,
+    ca: tls.cert,
+    caPath: tls.certPath,
+    stop: () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await journal?.close();
+      })()),
+  };
+}
+
+export type { AuthMode };

@@ -1,0 +1,44 @@
+/**
+ * System properties of stored resources: `_rid`, `_self`, `_etag`, `_ts`. Resource ids follow the
+ * service's layout (a container's rid extends its database's, an item's extends its container's),
+ * so `_self` links read like the real ones.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+
+export type Json = Record<string, unknown>;
+
+/** Property names the service owns; values sent by clients are replaced. */
+export const SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments"] as const;
+
+/** The service's rids are base64 with `-` in place of `/` so they can sit in a path. */
+const encodeRid = (bytes: Buffer): string => bytes.toString("base64").replace(/\//g, "-");
+const decodeRid = (rid: string): Buffer => Buffer.from(rid.replace(/-/g, "/"), "base64");
+
+export const newDatabaseRid = (): string => encodeRid(randomBytes(4));
+export const newContainerRid = (databaseRid: string): string =>
+  encodeRid(Buffer.concat([decodeRid(databaseRid), randomBytes(4)]));
+export const newItemRid = (containerRid: string): string =>
+  encodeRid(Buffer.concat([decodeRid(containerRid), randomBytes(8)]));
+export const newOfferRid = (): string => encodeRid(randomBytes(3)).slice(0, 4);
+
+/** ETags are opaque quoted strings; a fresh one on every write. */
+export const newEtag = (): string => `"${randomUUID()}"`;
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export function withoutSystemProperties(body: Json): Json {
+  const copy: Json = { ...body };
+  for (const name of SYSTEM_PROPERTIES) delete copy[name];
+  return copy;
+}
+
+/** Ids become path segments: the service refuses these characters and very long ids. */
+export function invalidIdReason(id: unknown): string | undefined {
+  if (typeof id !== "string" || id.length === 0) {
+    return "The input content is invalid because the required properties - 'id; ' - are missing";
+  }
+  if (id.length > 1023 || /[/\\?#]/.test(id) || id.endsWith(" ")) {
+    return `The input name '${id}' is invalid. Ensure to provide a unique non-empty string less than '1024' characters. Ensure to not include '/', '\\', '?', '#' characters.`;
+  }
+  return undefined;
+}
