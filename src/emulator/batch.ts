@@ -63,7 +63,7 @@ export function toItemOperation(wire: WireOperation): ItemOperation {
     if (wire.resourceBody === undefined) throw badRequest("The operation has no 'resourceBody'.");
     return wire.resourceBody;
   };
-  const conditions = { ...(ifMatch === undefined ? {} : { ifMatch }) };
+  const conditions = { ...(ifMatch === undefined ? {} : { ifMatch }), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }) };
   switch (type) {
     case "create":
       return { kind: "create", body: body() };

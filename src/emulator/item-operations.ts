@@ -23,13 +23,19 @@ import type { Container, PartitionView } from "./store";
 /** The service's limit on one item. */
 export const MAX_ITEM_BYTES = 2 * 1024 * 1024;
 
+/** Optimistic concurrency: `ifMatch` must equal the stored ETag, `ifNoneMatch` must not. */
+export interface Preconditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
 export type ItemOperation =
   | { kind: "create"; body: unknown }
-  | { kind: "upsert"; body: unknown; ifMatch?: string }
-  | { kind: "replace"; id: string; body: unknown; ifMatch?: string }
+  | ({ kind: "upsert"; body: unknown } & Preconditions)
+  | ({ kind: "replace"; id: string; body: unknown } & Preconditions)
   | { kind: "read"; id: string; ifNoneMatch?: string }
-  | { kind: "delete"; id: string; ifMatch?: string }
-  | { kind: "patch"; id: string; patch: PatchRequest; ifMatch?: string };
+  | ({ kind: "delete"; id: string } & Preconditions)
+  | ({ kind: "patch"; id: string; patch: PatchRequest } & Preconditions);
 
 export interface OperationOutcome {
   status: number;
@@ -78,8 +84,9 @@ function stamp(document: Json, target: PartitionTarget, previous: Json | undefin
   };
 }
 
-function requireMatch(existing: Json, ifMatch: string | undefined): void {
+function requireMatch(existing: Json, { ifMatch, ifNoneMatch }: Preconditions): void {
   if (ifMatch !== undefined && ifMatch !== "*" && ifMatch !== existing._etag) throw preconditionFailed();
+  if (ifNoneMatch !== undefined && (ifNoneMatch === "*" || ifNoneMatch === existing._etag)) throw preconditionFailed();
 }
 
 function existing(partition: PartitionView, id: string): Json {
@@ -107,7 +114,7 @@ export function executeOperation(partition: PartitionView, target: PartitionTarg
       const document = asDocument(operation.body);
       checkSizeAndPartition(document, target);
       const previous = partition.get(document.id as string);
-      if (previous) requireMatch(previous, operation.ifMatch);
+      if (previous) requireMatch(previous, operation);
       else if (operation.ifMatch !== undefined) throw preconditionFailed();
       return write(partition, stamp(document, target, previous), previous ? 200 : 201);
     }
@@ -118,7 +125,7 @@ export function executeOperation(partition: PartitionView, target: PartitionTarg
       }
       checkSizeAndPartition(document, target);
       const previous = existing(partition, operation.id);
-      requireMatch(previous, operation.ifMatch);
+      requireMatch(previous, operation);
       return write(partition, stamp(document, target, previous), 200);
     }
     case "read": {
@@ -130,13 +137,13 @@ export function executeOperation(partition: PartitionView, target: PartitionTarg
     }
     case "delete": {
       const item = existing(partition, operation.id);
-      requireMatch(item, operation.ifMatch);
+      requireMatch(item, operation);
       partition.delete(operation.id);
       return { status: 204, charge: writeCharge(byteSize(item)) };
     }
     case "patch": {
       const previous = existing(partition, operation.id);
-      requireMatch(previous, operation.ifMatch);
+      requireMatch(previous, operation);
       const { operations, condition } = operation.patch;
       const protectedPath = touchesProtectedPath(operations, target.container.definition.paths);
       if (protectedPath) throw badRequest(`Patch of '${protectedPath}' is not allowed: the id, the partition key and system properties cannot be patched.`);

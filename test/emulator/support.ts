@@ -2,6 +2,7 @@
  * Shared set-up for the emulator tests: one emulator per test file, and real @azure/cosmos clients
  * that trust its certificate through an https.Agent (TLS verification stays on).
  */
+import { createHmac } from "node:crypto";
 import https from "node:https";
 import { CosmosClient, type CosmosClientOptions } from "@azure/cosmos";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index";
@@ -54,4 +55,56 @@ export async function statusOf(promise: Promise<unknown>): Promise<number | unde
   } catch (error) {
     return (error as { code?: number }).code;
   }
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+export interface RawRequest {
+  method: string;
+  /** Like `/dbs/d/colls/c/docs`. */
+  path: string;
+  /** What is signed; derived from the path when absent. */
+  resourceType?: string;
+  resourceLink?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Sign with this key instead of the emulator's; `null` sends no authorization header. */
+  key?: string | null;
+  date?: Date;
+}
+
+/**
+ * A request signed as the REST reference describes (independently of the emulator's code), for
+ * what the SDK refuses to send: oversized batches, more than 100 operations, bad signatures.
+ */
+export function rawRequest(emulator: RunningEmulator, request: RawRequest): Promise<RawResponse> {
+  const segments = request.path.split("/").filter(Boolean).map(decodeURIComponent);
+  const feed = segments.length % 2 === 1;
+  const resourceType = request.resourceType ?? (segments.length === 0 ? "" : feed ? segments[segments.length - 1]! : segments[segments.length - 2]!);
+  const resourceLink = request.resourceLink ?? (feed ? segments.slice(0, -1) : segments).join("/");
+  const date = (request.date ?? new Date()).toUTCString();
+  const headers: Record<string, string> = { "x-ms-date": date, "x-ms-version": "2020-07-15", ...request.headers };
+  if (request.key !== null) {
+    const text = `${request.method.toLowerCase()}\n${resourceType.toLowerCase()}\n${resourceLink}\n${date.toLowerCase()}\n\n`;
+    const signature = createHmac("sha256", Buffer.from(request.key ?? emulator.key, "base64")).update(text).digest("base64");
+    headers.authorization = encodeURIComponent(`type=master&ver=1.0&sig=${signature}`);
+  }
+  const payload = request.body === undefined ? undefined : Buffer.from(typeof request.body === "string" ? request.body : JSON.stringify(request.body));
+  if (payload) headers["content-type"] ??= "application/json";
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL(request.path, emulator.endpoint), { method: request.method, headers, ca: emulator.ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === "" ? undefined : JSON.parse(text) });
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
 }

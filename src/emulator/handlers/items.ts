@@ -4,7 +4,7 @@
  */
 import { badRequest } from "../errors";
 import { header, headerIs, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http";
-import { executeOperation, type ItemOperation, type PartitionTarget } from "../item-operations";
+import { executeOperation, type ItemOperation, type PartitionTarget, type Preconditions } from "../item-operations";
 import {
   canonicalKey,
   isPrefixOf,
@@ -52,9 +52,10 @@ function targetOf(scope: ItemScope, request: EmulatorRequest, body?: unknown): P
   return { container: scope.container, databaseRid: scope.databaseRid, key: canonicalKey(value) };
 }
 
-const conditions = (request: EmulatorRequest): { ifMatch?: string } => {
+const conditions = (request: EmulatorRequest): Preconditions => {
   const ifMatch = header(request, "if-match");
-  return ifMatch === undefined ? {} : { ifMatch };
+  const ifNoneMatch = header(request, "if-none-match");
+  return { ...(ifMatch === undefined ? {} : { ifMatch }), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }) };
 };
 
 async function write(scope: ItemScope, target: PartitionTarget, operation: ItemOperation): Promise<Reply> {
