@@ -1,10 +1,13 @@
 /**
  * Classification of what `container.items.batch` returns or throws, from values shaped exactly as
- * @azure/cosmos 4.9 / 4.10 produce them (see cosmos-batch-protocol.md §4). The same classification
- * runs against the real SDK and the embedded emulator in batch.test.ts.
+ * @azure/cosmos 4.9 / 4.10 produce them (see cosmos-batch-protocol.md §4), then the same code with
+ * the real SDK over HTTPS against the embedded emulator: the lab's two batches, every operation type,
+ * and the whole-request rejections.
  */
-import { describe, expect, it } from "vitest";
-import type { OperationInput } from "@azure/cosmos";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Container, OperationInput } from "@azure/cosmos";
+import { closeConnections, connect, prepareContainer } from "../src/client";
+import { loadConfig } from "../src/config";
 import {
   classifyBatchError,
   classifyBatchResponse,
@@ -12,14 +15,19 @@ import {
   deleteItem,
   patch,
   read,
+  readPartition,
   recoverStatus,
   remove,
+  removeItems,
   replace,
+  runBatch,
   serviceMessage,
   summarize,
   upsert,
+  type BatchOutcome,
+  type OperationOutcome,
 } from "../src/batch";
-import { labProducts, usedAccessoriesCategoryId as category } from "../src/lab-data";
+import { labProductIds, labProducts, pristineAccessoriesCategoryId, usedAccessoriesCategoryId as category } from "../src/lab-data";
 
 const { saddle, handlebar, light, helmet } = labProducts;
 
@@ -193,5 +201,113 @@ describe("serviceMessage", () => {
   it("keeps a plain sentence as it is", () => {
     expect(serviceMessage("Batch request error: Batch request has no operations.")).toBe("Batch request has no operations.");
     expect(serviceMessage("first line\nsecond line")).toBe("first line");
+  });
+});
+
+/** The per-operation results of a batch that ran (committed or rolled back). */
+function ran(outcome: BatchOutcome): OperationOutcome[] {
+  if (outcome.kind === "rejected") throw new Error(`expected the batch to run, but it was rejected: ${outcome.message}`);
+  return outcome.operations;
+}
+
+describe("runBatch against the embedded emulator (real SDK over HTTPS)", () => {
+  let container: Container;
+
+  beforeAll(async () => {
+    ({ container } = await prepareContainer(await connect(loadConfig({ env: {}, envFile: false }))));
+  });
+
+  beforeEach(async () => {
+    await removeItems(container, category, labProductIds);
+    await removeItems(container, pristineAccessoriesCategoryId, labProductIds);
+  });
+
+  afterAll(async () => {
+    await closeConnections();
+  });
+
+  it("commits the lab's first batch: both creates 201, both items stored", async () => {
+    const outcome = await runBatch(container, category, [create(saddle), create(handlebar)]);
+    expect(outcome.kind).toBe("committed");
+    expect(outcome).toMatchObject({ statusCode: 200 });
+    expect(ran(outcome).map((o) => [o.id, o.statusCode])).toEqual([["0120", 201], ["012A", 201]]);
+    expect(ran(outcome)[0]?.resourceBody).toMatchObject({ ...saddle, _etag: expect.any(String) });
+    expect(outcome.requestCharge).toBeGreaterThan(0);
+    expect((await readPartition(container, category)).map((item) => item.id)).toEqual(["0120", "012A"]);
+  });
+
+  it("rolls back the lab's errant batch at operation 1 (400), with 424 before it, and writes nothing", async () => {
+    const outcome = await runBatch(container, category, [create(light), create(helmet)]);
+    expect(outcome.kind).toBe("rolled-back");
+    if (outcome.kind !== "rolled-back") return;
+    expect(outcome.statusCode).toBe(207);
+    expect(outcome.failedIndex).toBe(1);
+    expect(outcome.failed).toMatchObject({ id: "012C", statusCode: 400, operationType: "Create" });
+    expect(outcome.operations.map((o) => o.statusCode)).toEqual([424, 400]);
+    expect(await readPartition(container, category)).toEqual([]);
+    expect(await readPartition(container, pristineAccessoriesCategoryId)).toEqual([]);
+  });
+
+  it("runs every operation type in one batch, in order", async () => {
+    await runBatch(container, category, [create(saddle)]);
+    const { resource: stored } = await container.item("0120", category).read();
+    const outcome = await runBatch(container, category, [
+      upsert(handlebar),
+      read("0120"),
+      replace("0120", { ...saddle, name: "Restored Saddle" }, { ifMatch: stored?._etag }),
+      patch("012A", [{ op: "set", path: "/name", value: "Polished Handlebar" }]),
+      create(light),
+      remove("012B"),
+    ]);
+    expect(outcome.kind).toBe("committed");
+    expect(ran(outcome).map((o) => o.statusCode)).toEqual([201, 200, 200, 200, 201, 204]);
+    const names = (await readPartition(container, category)).map((item) => [item.id, item["name"]]);
+    expect(names).toEqual([["0120", "Restored Saddle"], ["012A", "Polished Handlebar"]]);
+  });
+
+  it("rolls back on a stale ifMatch (412) and on creating an existing id (409)", async () => {
+    await runBatch(container, category, [create(saddle)]);
+    const stale = await runBatch(container, category, [create(light), replace("0120", saddle, { ifMatch: '"stale"' })]);
+    expect(stale).toMatchObject({ kind: "rolled-back", failedIndex: 1, failed: { statusCode: 412 } });
+    const duplicate = await runBatch(container, category, [create(light), create(saddle)]);
+    expect(duplicate).toMatchObject({ kind: "rolled-back", failedIndex: 1, failed: { statusCode: 409 } });
+    expect((await readPartition(container, category)).map((item) => item.id)).toEqual(["0120"]);
+  });
+
+  it("leaves the caller's operations untouched, so the same array can run again", async () => {
+    const operations = [create(light, { partitionKey: category })];
+    const snapshot = structuredClone(operations);
+    expect((await runBatch(container, category, operations)).kind).toBe("committed");
+    expect(operations).toEqual(snapshot);
+    expect(await runBatch(container, category, operations)).toMatchObject({ kind: "rolled-back", failed: { statusCode: 409 } });
+  });
+
+  it("rejects an empty batch as a whole request with 400, recovered from the SDK's error", async () => {
+    const outcome = await runBatch(container, category, []);
+    expect(outcome).toMatchObject({ kind: "rejected", statusCode: 400, requestCharge: 0, operations: [] });
+    expect(outcome.kind === "rejected" && outcome.message).toMatch(/no operations/i);
+  });
+
+  it("rejects an operation whose own partition key differs from the batch's with 400", async () => {
+    const outcome = await runBatch(container, category, [create(light), create(helmet, { partitionKey: pristineAccessoriesCategoryId })]);
+    expect(outcome).toMatchObject({ kind: "rejected", statusCode: 400 });
+    expect(outcome.kind === "rejected" && outcome.message).toMatch(/different partition key/i);
+    expect(outcome.operations.map((o) => o.id)).toEqual(["012B", "012C"]);
+    expect(await readPartition(container, category)).toEqual([]);
+  });
+
+  it("rejects more than 100 operations before sending, with no status", async () => {
+    const operations = Array.from({ length: 101 }, (_, i) => create({ id: `bulk-${i}`, categoryId: category }));
+    const outcome = await runBatch(container, category, operations);
+    expect(outcome.kind).toBe("rejected");
+    expect(outcome).not.toHaveProperty("statusCode");
+    expect(outcome.kind === "rejected" && outcome.message).toMatch(/more than 100 operations/);
+  });
+
+  it("removeItems deletes what exists, ignores what does not, and says how many", async () => {
+    await runBatch(container, category, [create(saddle), create(handlebar)]);
+    expect(await removeItems(container, category, ["0120", "012A", "missing"])).toBe(2);
+    expect(await removeItems(container, category, ["0120"])).toBe(0);
+    expect(await readPartition(container, category)).toEqual([]);
   });
 });
