@@ -23,7 +23,9 @@ export interface PatchRequest {
 const MAX_PATCH_OPERATIONS = 10;
 const OPS = new Set(["add", "set", "replace", "remove", "incr", "move"]);
 
+/** The SDK sends either `{ operations, condition? }` or the bare array of operations. */
 export function parsePatchRequest(body: unknown): PatchRequest {
+  if (Array.isArray(body)) return parsePatchRequest({ operations: body });
   if (body === null || typeof body !== "object") throw badRequest("The patch request body must be an object.");
   const { operations, condition } = body as { operations?: unknown; condition?: unknown };
   if (!Array.isArray(operations) || operations.length === 0) throw badRequest("Patch request has no operations.");

@@ -40,6 +40,12 @@ const signsAsContainer = (request: EmulatorRequest) => ({
   resourceLink: request.segments.slice(0, 4).join("/"),
 });
 
+/** The SDK signs an offer by its id alone, lower-cased (sdk/cosmosdb/cosmos/src/auth.ts). */
+const signsAsOffer = (request: EmulatorRequest) => ({
+  resourceType: "offers",
+  resourceLink: (request.segments[1] ?? "").toLowerCase(),
+});
+
 const DOCS = "/dbs/:db/colls/:coll/docs";
 
 export const routes: Route[] = [
@@ -79,6 +85,6 @@ export const routes: Route[] = [
 
   { method: "GET", path: "/offers", handler: listOffers },
   { method: "POST", path: "/offers", when: isQuery, handler: queryOffers },
-  { method: "GET", path: "/offers/:offer", handler: readOffer },
-  { method: "PUT", path: "/offers/:offer", handler: replaceOffer, controlPlane: true },
+  { method: "GET", path: "/offers/:offer", handler: readOffer, signs: signsAsOffer },
+  { method: "PUT", path: "/offers/:offer", handler: replaceOffer, controlPlane: true, signs: signsAsOffer },
 ];
