@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig, type WorkbookConfig } from "../src/config";
 import { closeConnections, closeEmbeddedEmulator, connect, explainError, prepareContainer, WorkbookError } from "../src/client";
 import { startEmulator } from "../src/emulator/index";
+import { TslabKernel } from "../src/notebook/kernel";
+import { outputsToText } from "../src/notebook/outputs";
 
 const KNOWN_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 const OTHER_KEY = Buffer.alloc(64, 7).toString("base64");
@@ -73,6 +75,38 @@ describe("connect to the embedded emulator", () => {
     const after = await connect(embedded());
     expect(after.client).not.toBe(before.client);
     await expect(after.client.getDatabaseAccount()).resolves.toBeDefined();
+  });
+});
+
+describe("connect inside a real tslab kernel (compiled dist/, as the notebooks import it)", () => {
+  let kernel: TslabKernel;
+  const dist = (name: string) => JSON.stringify(path.resolve(__dirname, "../dist", name));
+  const importCell =
+    `import { connect, prepareContainer } from ${dist("client")};\n` + `import { loadConfig } from ${dist("config")};\n`;
+
+  beforeAll(async () => {
+    // A folder inside the project, like notebooks/: tslab declares each cell's variables, and a type
+    // from @azure/cosmos can only be named where the project's node_modules resolve.
+    kernel = await TslabKernel.start({ cwd: __dirname });
+  });
+
+  afterAll(async () => {
+    await kernel?.shutdown();
+  });
+
+  it("keeps one emulator and client when the import cell and the connect cell run again", async () => {
+    const first = await kernel.execute(
+      `${importCell}const first = await connect(loadConfig({ env: {}, envFile: false }));\n` +
+        "const { container } = await prepareContainer(first);\nconsole.log(first.description);",
+    );
+    expect(first.status).toBe("ok");
+    expect(outputsToText(first.outputs)).toMatch(/^embedded emulator at https:\/\/127\.0\.0\.1:\d+\/ \(data kept in memory\)\n$/);
+    const again = await kernel.execute(
+      `${importCell}const second = await connect(loadConfig({ env: {}, envFile: false }));\n` +
+        "console.log(second.endpoint === first.endpoint, second.client === first.client);",
+    );
+    expect(again.status).toBe("ok");
+    expect(outputsToText(again.outputs)).toBe("true true\n");
   });
 });
 
