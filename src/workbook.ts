@@ -1,0 +1,23 @@
+/**
+ * Everything a notebook imports, in one place. Notebooks import the compiled form of this file
+ * (`../dist/workbook`) because tslab compiles each cell with the notebook's folder as its root and
+ * cannot reach `../src`. `npm install` and `npm run build` produce it.
+ */
+export { loadConfig, describeBackend, ConfigError } from "./config";
+export type { WorkbookConfig, Backend } from "./config";
+export { connect, prepareContainer } from "./client";
+export type { Connection } from "./client";
+export { describeContainer } from "./resources";
+export { create, upsert, read, replace, remove, patch, runBatch, readPartition, removeItems } from "./batch";
+export type { BatchOutcome, OperationOutcome } from "./batch";
+export { formatOutcomeText, formatOutcomeHtml, formatItemsText, formatItemsHtml, statusText } from "./format";
+export { show } from "./display";
+export { labProducts, usedAccessoriesCategoryId, pristineAccessoriesCategoryId } from "./lab-data";
+export { runBulk, compareBatchWithBulk, bulkSummary } from "./bulk";
+export type { BulkOutcome, BulkOperationOutcome } from "./bulk";
+export { drawPartitionChange, showPartitionChange, compareSnapshots } from "./partition-picture";
+export { showRendering } from "./rendering";
+export { MAX_OPERATIONS_PER_BATCH, MAX_BATCH_REQUEST_BYTES, numberedCreates, numberedIds, itemOfSize, batchRequestBytes, formatBytes } from "./limits";
+export { outcomeLine, chargeLine, chargeBreakdown } from "./outcome-lines";
+export { prepareDeepDiveContainers, resetPartition, currentETag, bikeParts, shopStock, stockedItems, newShopItems, order, userPartition } from "./deep-dive-data";
+export type { ShopItem, Order } from "./deep-dive-data";
