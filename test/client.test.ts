@@ -212,6 +212,15 @@ describe("Microsoft Entra ID (the emulator's Entra mode applies the data-plane r
   });
 });
 
+describe("connect to an address where nothing listens", () => {
+  it("says nothing answers there, naming the endpoint and the network error", async () => {
+    const config = loadConfig({ env: { COSMOS_ENDPOINT: "https://127.0.0.1:9/", COSMOS_KEY: KNOWN_KEY }, envFile: false });
+    await expect(connect(config)).rejects.toThrow(
+      "Nothing answers at https://127.0.0.1:9/ (ECONNREFUSED): check COSMOS_ENDPOINT, your network, and that the emulator or account is running.",
+    );
+  });
+});
+
 describe("explainError", () => {
   const entra = loadConfig({ env: { COSMOS_ENDPOINT: "https://example.documents.azure.com:443/" }, envFile: false });
 
