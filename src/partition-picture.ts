@@ -120,12 +120,21 @@ function operationSteps(outcome: BatchOutcome | BulkOutcome): OperationStep[] {
   });
 }
 
-function outcomeHeading(outcome: BatchOutcome | BulkOutcome | undefined): { title: string; verdict: string; detail: string } {
-  if (outcome === undefined) return { title: "", verdict: "", detail: "" };
-  if (outcome.kind === "bulk") return { title: "Bulk", ...bulkSummary(outcome) };
+interface OutcomeHeading {
+  /** Heads the middle column. */
+  title: string;
+  /** Ends "before and after ...". */
+  phrase: string;
+  verdict: string;
+  detail: string;
+}
+
+function outcomeHeading(outcome: BatchOutcome | BulkOutcome | undefined): OutcomeHeading | undefined {
+  if (outcome === undefined) return undefined;
+  if (outcome.kind === "bulk") return { title: "Bulk", phrase: "the bulk run", ...bulkSummary(outcome) };
   const status = outcome.statusCode === undefined ? "" : ` (${outcome.statusCode})`;
   const { verdict, detail } = outcomeSummary(outcome);
-  return { title: "Transactional batch", verdict: `${verdict}${status}`, detail };
+  return { title: "Transactional batch", phrase: "the transactional batch", verdict: `${verdict}${status}`, detail };
 }
 
 const CHANGE_TONES: Record<ItemChange, Tone> = {
@@ -157,8 +166,8 @@ function pictureText(
   options: PartitionPictureOptions,
 ): string {
   const heading = outcomeHeading(options.outcome);
-  const lines = [`Partition ${options.partition}, before and after${heading.title === "" ? "" : ` the ${heading.title.toLowerCase()}`}`];
-  if (heading.title !== "") lines.push(`${heading.title} — ${heading.verdict}: ${heading.detail}`);
+  const lines = [`Partition ${options.partition}, before and after${heading === undefined ? "" : ` ${heading.phrase}`}`];
+  if (heading !== undefined) lines.push(`${heading.title} — ${heading.verdict}: ${heading.detail}`);
 
   const items = new Table({ head: ["Item id", "Before", "After", "Change"], style: { head: [], border: [], compact: true } });
   for (const comparison of comparisons) {
@@ -211,7 +220,7 @@ function pictureSvg(
     svgText(0, 16, `Partition ${options.partition}`, { size: 14, bold: true }),
     columnTitle(COLUMN_X.before, "Before", `${comparisons.filter((c) => c.before !== undefined).length} items`),
     columnTitle(COLUMN_X.after, "After", `${comparisons.filter((c) => c.after !== undefined).length} items`),
-    ...(heading.title === "" ? [] : [columnTitle(COLUMN_X.operations, heading.title, heading.verdict)]),
+    ...(heading === undefined ? [] : [columnTitle(COLUMN_X.operations, heading.title, heading.verdict)]),
     arrow(COLUMN_X.before + COLUMN_WIDTH + 6, COLUMN_X.operations - 6, TOP - 16),
     arrow(COLUMN_X.operations + COLUMN_WIDTH + 6, COLUMN_X.after - 6, TOP - 16),
     ...comparisons.flatMap((comparison, row) => itemBoxes(comparison, row, fields)),

@@ -97,6 +97,7 @@ describe("drawPartitionChange", () => {
       "bike-parts",
     );
     const { text, html } = drawPartitionChange([bell], [bell, light], { partition: "p", outcome: bulk });
+    expect(text.split("\n")[0]).toBe("Partition p, before and after the bulk run");
     expect(text.split("\n")[1]).toBe("Bulk — Partly applied: 1 of 2 operations succeeded and stay applied; 1 failed (#1 404 Not Found) without undoing the others.");
     expect(html).toContain(">Partly applied</text>");
     expect(html).toContain(">404 Not Found</text>");
