@@ -7,7 +7,8 @@
  */
 import { byteSize, pointReadCharge, writeCharge } from "./charges";
 import { CosmosError, SubStatus, badRequest, conflict, preconditionFailed } from "./errors";
-import { canonicalKey, partitionKeyOf } from "./partition-key";
+import { isExpired } from "./expiry";
+import { canonicalKey, partitionKeyOf, readPath } from "./partition-key";
 import { applyPatch, touchesProtectedPath, type PatchRequest } from "./patch";
 import { matchesCondition } from "./query";
 import {
@@ -89,15 +90,37 @@ function requireMatch(existing: Json, { ifMatch, ifNoneMatch }: Preconditions): 
   if (ifNoneMatch !== undefined && (ifNoneMatch === "*" || ifNoneMatch === existing._etag)) throw preconditionFailed();
 }
 
-function existing(partition: PartitionView, id: string): Json {
+/** The stored item, unless it is missing or expired. */
+function current(partition: PartitionView, target: PartitionTarget, id: string): Json | undefined {
   const item = partition.get(id);
+  return item && !isExpired(item, target.container.resource) ? item : undefined;
+}
+
+function existing(partition: PartitionView, target: PartitionTarget, id: string): Json {
+  const item = current(partition, target, id);
   if (!item) {
     throw new CosmosError(404, "Entity with the specified id does not exist in the system. More info: https://aka.ms/cosmosdb-tsg-not-found");
   }
   return item;
 }
 
-function write(partition: PartitionView, item: Json, status: number): OperationOutcome {
+/** Unique keys hold within one logical partition: no two items share the values of a key's paths. */
+function checkUniqueKeys(partition: PartitionView, target: PartitionTarget, item: Json): void {
+  const policy = target.container.resource.uniqueKeyPolicy as { uniqueKeys?: { paths?: string[] }[] } | undefined;
+  for (const { paths = [] } of policy?.uniqueKeys ?? []) {
+    if (paths.length === 0) continue;
+    const valuesOf = (doc: Json) => JSON.stringify(paths.map((p) => readPath(doc, p) ?? null));
+    const mine = valuesOf(item);
+    for (const other of partition.values()) {
+      if (other.id !== item.id && !isExpired(other, target.container.resource) && valuesOf(other) === mine) {
+        throw new CosmosError(409, "Unique index constraint violation.");
+      }
+    }
+  }
+}
+
+function write(partition: PartitionView, target: PartitionTarget, item: Json, status: number): OperationOutcome {
+  checkUniqueKeys(partition, target, item);
   partition.set(item.id as string, item);
   return { status, item, charge: writeCharge(byteSize(item)) };
 }
@@ -107,16 +130,16 @@ export function executeOperation(partition: PartitionView, target: PartitionTarg
     case "create": {
       const document = asDocument(operation.body);
       checkSizeAndPartition(document, target);
-      if (partition.has(document.id as string)) throw conflict();
-      return write(partition, stamp(document, target, undefined), 201);
+      if (current(partition, target, document.id as string)) throw conflict();
+      return write(partition, target, stamp(document, target, undefined), 201);
     }
     case "upsert": {
       const document = asDocument(operation.body);
       checkSizeAndPartition(document, target);
-      const previous = partition.get(document.id as string);
+      const previous = current(partition, target, document.id as string);
       if (previous) requireMatch(previous, operation);
       else if (operation.ifMatch !== undefined) throw preconditionFailed();
-      return write(partition, stamp(document, target, previous), previous ? 200 : 201);
+      return write(partition, target, stamp(document, target, previous), previous ? 200 : 201);
     }
     case "replace": {
       const document = asDocument(operation.body);
@@ -124,25 +147,25 @@ export function executeOperation(partition: PartitionView, target: PartitionTarg
         throw badRequest("The id in the request body does not match the id of the item being replaced.");
       }
       checkSizeAndPartition(document, target);
-      const previous = existing(partition, operation.id);
+      const previous = existing(partition, target, operation.id);
       requireMatch(previous, operation);
-      return write(partition, stamp(document, target, previous), 200);
+      return write(partition, target, stamp(document, target, previous), 200);
     }
     case "read": {
-      const item = existing(partition, operation.id);
+      const item = existing(partition, target, operation.id);
       if (operation.ifNoneMatch !== undefined && (operation.ifNoneMatch === "*" || operation.ifNoneMatch === item._etag)) {
         return { status: 304, charge: pointReadCharge(byteSize(item)) };
       }
       return { status: 200, item, charge: pointReadCharge(byteSize(item)) };
     }
     case "delete": {
-      const item = existing(partition, operation.id);
+      const item = existing(partition, target, operation.id);
       requireMatch(item, operation);
       partition.delete(operation.id);
       return { status: 204, charge: writeCharge(byteSize(item)) };
     }
     case "patch": {
-      const previous = existing(partition, operation.id);
+      const previous = existing(partition, target, operation.id);
       requireMatch(previous, operation);
       const { operations, condition } = operation.patch;
       const protectedPath = touchesProtectedPath(operations, target.container.definition.paths);
@@ -150,7 +173,7 @@ export function executeOperation(partition: PartitionView, target: PartitionTarg
       if (condition !== undefined && !matchesCondition(previous, condition)) throw preconditionFailed();
       const patched = applyPatch(withoutSystemProperties(previous), operations);
       checkSizeAndPartition(patched, target);
-      return write(partition, stamp(patched, target, previous), 200);
+      return write(partition, target, stamp(patched, target, previous), 200);
     }
   }
 }

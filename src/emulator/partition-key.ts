@@ -56,7 +56,8 @@ export function pathSegments(path: string): string[] {
   return segments;
 }
 
-function readPath(body: unknown, path: string): unknown {
+/** The value at a `/a/b` path of a document, or undefined. */
+export function readPath(body: unknown, path: string): unknown {
   let current: unknown = body;
   for (const segment of pathSegments(path)) {
     if (current === null || typeof current !== "object" || Array.isArray(current)) return undefined;

@@ -11,6 +11,7 @@
  * start goes through the same `apply`, so what is on disk and what is served cannot drift apart.
  */
 import { CosmosError, notFound } from "./errors";
+import { isExpired } from "./expiry";
 import { type PartitionKeyDefinition } from "./partition-key";
 import type { Json } from "./resources";
 
@@ -36,6 +37,8 @@ export interface PartitionView {
   has(id: string): boolean;
   set(id: string, item: Json): void;
   delete(id: string): void;
+  /** Every item of the partition (unique key checks need them). */
+  values(): Iterable<Json>;
 }
 
 export class Container {
@@ -58,8 +61,13 @@ export class Container {
     return this.resource.partitionKey as PartitionKeyDefinition;
   }
 
+  /** Every item that has not expired (see expiry.ts). */
   *allItems(): Iterable<Json> {
-    for (const partition of this.partitions.values()) yield* partition.values();
+    for (const partition of this.partitions.values()) yield* this.liveItems(partition);
+  }
+
+  *liveItems(partition: Partition | undefined): Iterable<Json> {
+    for (const item of partition?.values() ?? []) if (!isExpired(item, this.resource)) yield item;
   }
 
   itemCount(): number {

@@ -40,6 +40,10 @@ export class StagedPartition implements PartitionView {
   delete(id: string): void {
     this.changes.set(id, undefined);
   }
+  *values(): Iterable<Json> {
+    for (const [id, item] of this.live ?? []) if (!this.changes.has(id)) yield item;
+    for (const item of this.changes.values()) if (item !== undefined) yield item;
+  }
 
   /** The items to store and the ids to remove, to publish the staged state. */
   delta(): { put: Json[]; delete: string[] } {

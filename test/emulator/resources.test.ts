@@ -232,6 +232,54 @@ describe("items", () => {
   });
 });
 
+describe("container policies", () => {
+  it("enforces unique keys within a logical partition (409)", async () => {
+    const { container: c } = await database.containers.create({
+      id: uniqueId("u"),
+      partitionKey: { paths: ["/pk"] },
+      uniqueKeyPolicy: { uniqueKeys: [{ paths: ["/email"] }] },
+    });
+    await c.items.create({ id: "1", pk: "a", email: "x@example.com" });
+    expect(await statusOf(c.items.create({ id: "2", pk: "a", email: "x@example.com" }))).toBe(409);
+    expect((await c.items.create({ id: "2", pk: "b", email: "x@example.com" })).statusCode).toBe(201);
+    expect((await c.items.upsert({ id: "1", pk: "a", email: "x@example.com", v: 2 })).statusCode).toBe(200);
+  });
+
+  it("expires items after their time to live", async () => {
+    const { container: c } = await database.containers.create({ id: uniqueId("ttl"), partitionKey: { paths: ["/pk"] }, defaultTtl: -1 });
+    await c.items.create({ id: "short", pk: "a", ttl: 1 });
+    await c.items.create({ id: "forever", pk: "a" });
+    expect((await c.item("short", "a").read()).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await c.item("short", "a").read()).statusCode).toBe(404);
+    const { resources } = await c.items.query("SELECT c.id FROM c").fetchAll();
+    expect(resources).toEqual([{ id: "forever" }]);
+    expect((await c.items.create({ id: "short", pk: "a" })).statusCode).toBe(201);
+  });
+});
+
+describe("ids and partition key values that need encoding", () => {
+  it("round-trips ids with spaces, '+', '%' and non-ASCII, and non-ASCII partition keys", async () => {
+    for (const id of ["with space", "plus+sign", "per%cent", "ümlaut-ß-日本"]) {
+      const pk = `ключ ${id}`;
+      expect((await container.items.create({ id, pk })).statusCode).toBe(201);
+      expect((await container.item(id, pk).read()).resource?.id).toBe(id);
+      expect((await container.item(id, pk).delete()).statusCode).toBe(204);
+    }
+  });
+
+  it("keeps number, boolean and null partition key values apart from strings", async () => {
+    await container.items.create({ id: "typed", pk: 5 });
+    await container.items.create({ id: "typed", pk: "5" });
+    await container.items.create({ id: "typed", pk: true });
+    await container.items.create({ id: "typed", pk: null });
+    expect((await container.item("typed", 5).read()).resource?.pk).toBe(5);
+    expect((await container.item("typed", "5").read()).resource?.pk).toBe("5");
+    expect((await container.item("typed", true).read()).resource?.pk).toBe(true);
+    expect((await container.item("typed", null).read()).resource?.pk).toBeNull();
+  });
+});
+
 describe("errors", () => {
   it("answers every error with a JSON body { code, message }", async () => {
     const missing = await rawRequest(env.emulator, { method: "GET", path: "/dbs/nope" });

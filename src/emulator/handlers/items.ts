@@ -119,10 +119,10 @@ export const patchItem: Handler = (context, request) => {
 /** The items a feed or query sees: one logical partition, a hierarchical prefix, or all of them. */
 function itemsInScope(container: Container, key: PartitionKeyValue | undefined): Json[] {
   if (key === undefined) return [...container.allItems()];
-  if (key.length === container.definition.paths.length) return [...(container.partitions.get(canonicalKey(key))?.values() ?? [])];
+  if (key.length === container.definition.paths.length) return [...container.liveItems(container.partitions.get(canonicalKey(key)))];
   const items: Json[] = [];
   for (const [partitionKey, partition] of container.partitions) {
-    if (isPrefixOf(key, JSON.parse(partitionKey) as PartitionKeyValue)) items.push(...partition.values());
+    if (isPrefixOf(key, JSON.parse(partitionKey) as PartitionKeyValue)) items.push(...container.liveItems(partition));
   }
   return items;
 }
