@@ -135,7 +135,7 @@ export async function runTransactionalBatch(
     }
   }
   const target: PartitionTarget = { container: scope.container, databaseRid, key };
-  const results = await withStagedPartition(scope, key, (staged) => {
+  const { results, committed } = await withStagedPartition(scope, key, (staged) => {
     const done: OperationResult[] = [];
     for (const [index, operation] of wire.entries()) {
       try {
@@ -143,13 +143,13 @@ export async function runTransactionalBatch(
       } catch (error) {
         const failed = failureOf(error);
         const all = wire.map((_, i) => (i === index ? failed : { statusCode: 424, requestCharge: NOT_EXECUTED_RU }));
-        return { value: all, commit: false };
+        return { value: { results: all, committed: false }, commit: false };
       }
     }
-    return { value: done, commit: true };
+    return { value: { results: done, committed: true }, commit: true };
   });
-  const failed = results.some((result) => result.statusCode >= 300);
-  return { status: failed ? 207 : 200, results, charge: sumCharges(results.map((r) => r.requestCharge)) };
+  // 207 exactly when the batch was rolled back (a Read answered 304 is not a failure).
+  return { status: committed ? 200 : 207, results, charge: sumCharges(results.map((r) => r.requestCharge)) };
 }
 
 export async function runBulk(
@@ -167,9 +167,9 @@ export async function runBulk(
     }
     const result = await runOneBulkOperation(scope, databaseRid, operation);
     results.push(result);
-    if (result.statusCode >= 300 && !continueOnError) stopped = true;
+    if (result.statusCode >= 400 && !continueOnError) stopped = true;
   }
-  const failed = results.some((result) => result.statusCode >= 300);
+  const failed = results.some((result) => result.statusCode >= 400);
   return { status: failed ? 207 : 200, results, charge: sumCharges(results.map((r) => r.requestCharge)) };
 }
 
