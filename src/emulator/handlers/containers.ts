@@ -10,12 +10,19 @@ import { requireValidId, withMetadataLock } from "./databases";
 import { feedReply, queryReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
 
-const DEFAULT_INDEXING_POLICY = {
-  indexingMode: "consistent",
-  automatic: true,
-  includedPaths: [{ path: "/*" }],
-  excludedPaths: [{ path: '/"_etag"/?' }],
-};
+/** The service always excludes the ETag system path from indexing and lists it. */
+const ETAG_PATH = '/"_etag"/?';
+
+/** The indexing policy as the service stores it: defaults filled in, the `_etag` path excluded. */
+function normalizeIndexingPolicy(input: unknown): Json {
+  const given = (input !== null && typeof input === "object" ? input : {}) as Json;
+  const indexingMode = typeof given.indexingMode === "string" ? given.indexingMode.toLowerCase() : "consistent";
+  if (indexingMode === "none") return { ...given, indexingMode, automatic: false, includedPaths: [], excludedPaths: [] };
+  const includedPaths = Array.isArray(given.includedPaths) && given.includedPaths.length > 0 ? given.includedPaths : [{ path: "/*" }];
+  const excluded = (Array.isArray(given.excludedPaths) ? given.excludedPaths : []) as { path?: unknown }[];
+  const excludedPaths = excluded.some((p) => p.path === ETAG_PATH) ? excluded : [...excluded, { path: ETAG_PATH }];
+  return { ...given, indexingMode, automatic: given.automatic ?? true, includedPaths, excludedPaths };
+}
 
 /** The throughput a container gets on the service when neither it nor its database asks for any. */
 const DEFAULT_CONTAINER_THROUGHPUT = { offerThroughput: 400, offerIsRUPerMinuteThroughputEnabled: false };
@@ -25,11 +32,11 @@ function containerResource(body: Json, databaseRid: string, previous?: Json): Js
   const rid = (previous?._rid as string | undefined) ?? newContainerRid(databaseRid);
   const { _rid, _self, _etag, _ts, _docs, _sprocs, _triggers, _udfs, _conflicts, ...settings } = body;
   return {
-    indexingPolicy: DEFAULT_INDEXING_POLICY,
     uniqueKeyPolicy: { uniqueKeys: [] },
     conflictResolutionPolicy: { mode: "LastWriterWins", conflictResolutionPath: "/_ts", conflictResolutionProcedure: "" },
     geospatialConfig: { type: "Geography" },
     ...settings,
+    indexingPolicy: normalizeIndexingPolicy(settings.indexingPolicy),
     partitionKey: normalizeDefinition(body.partitionKey),
     _rid: rid,
     _ts: nowSeconds(),
@@ -71,7 +78,23 @@ export const createContainer: Handler = (context, request) => {
 const containerOf = (context: EmulatorContext, request: EmulatorRequest): Container =>
   context.store.container(request.params.db ?? "", request.params.coll ?? "");
 
-export const readContainer: Handler = (context, request) => reply(200, containerOf(context, request));
+export const readContainer: Handler = (context, request) => {
+  const container = containerOf(context, request);
+  const answer = reply(200, container);
+  if (header(request, "x-ms-documentdb-populatequotainfo")?.toLowerCase() !== "true") return answer;
+  // Indexing is synchronous here, so a transformation is always complete (100%).
+  const quota = `documentsSize=10485760;documentsCount=-1;collectionSize=10485760`;
+  const usage = `documentsSize=${Math.ceil(byteSize([...container.allItems()]) / 1024)};documentsCount=${container.itemCount()};collectionSize=0`;
+  return {
+    ...answer,
+    headers: {
+      ...answer.headers,
+      "x-ms-documentdb-collection-index-transformation-progress": "100",
+      "x-ms-resource-quota": quota,
+      "x-ms-resource-usage": usage,
+    },
+  };
+};
 
 const allContainers = (context: EmulatorContext, request: EmulatorRequest): Json[] =>
   [...context.store.database(request.params.db ?? "").containers.values()].map((container) => container.resource);
