@@ -147,7 +147,8 @@ function embeddedEmulator(dataPath: string | undefined): Promise<RunningEmulator
   const key = dataPath ?? "";
   let running = emulators.get(key);
   if (running === undefined) {
-    running = startEmulator(dataPath === undefined ? {} : { dataPath });
+    // keepProcessAlive: false — a kernel lives on anyway, and a plain script must be able to end.
+    running = startEmulator({ dataPath, keepProcessAlive: false });
     emulators.set(key, running);
     running.catch(() => emulators.delete(key));
   }

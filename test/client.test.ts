@@ -3,6 +3,7 @@
  * emulator: reuse of one emulator across calls and module reloads, key authentication with COSMOS_CA,
  * and the one-sentence errors for the usual mistakes.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -75,6 +76,23 @@ describe("connect to the embedded emulator", () => {
     const after = await connect(embedded());
     expect(after.client).not.toBe(before.client);
     await expect(after.client.getDatabaseAccount()).resolves.toBeDefined();
+  });
+});
+
+describe("a plain Node script that uses the embedded emulator", () => {
+  it("ends by itself once its work is done: the emulator does not hold the process open", () => {
+    const script = `
+      const { connect, prepareContainer, runBatch } = require(${JSON.stringify(path.resolve("dist/workbook"))});
+      (async () => {
+        const { container } = await prepareContainer(await connect());
+        const outcome = await runBatch(container, "x", [{ operationType: "Upsert", resourceBody: { id: "a", categoryId: "x" } }]);
+        console.log(outcome.kind);
+      })();`;
+    const run = spawnSync(process.execPath, ["-e", script], { cwd: tmpdir(), encoding: "utf8", timeout: 20_000 });
+
+    expect(run.signal, "the script was still running after 20 s").toBeNull();
+    expect(run.stdout.trim()).toBe("committed");
+    expect(run.status).toBe(0);
   });
 });
 

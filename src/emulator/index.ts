@@ -38,6 +38,11 @@ export interface EmulatorOptions {
   auth?: AuthMode;
   /** Folder for the cached TLS certificate when there is no `dataPath`; `<project>/.cache/emulator-tls` by default. */
   certificateDirectory?: string;
+  /**
+   * Whether the listening server alone keeps Node running (true by default, as a server should).
+   * An emulator embedded on demand passes false, so a script that used it can still end on its own.
+   */
+  keepProcessAlive?: boolean;
 }
 
 export interface RunningEmulator {
@@ -75,6 +80,12 @@ function endpointFor(host: string, port: number): string {
   return `https://${shown.includes(":") ? `[${shown}]` : shown}:${port}/`;
 }
 
+/** Neither the listening socket nor any accepted connection holds the event loop open. */
+function letProcessExitAround(server: Server): void {
+  server.unref();
+  server.on("secureConnection", (socket) => socket.unref());
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const key = options.key ?? WELL_KNOWN_EMULATOR_KEY;
   assertBase64Key(key);
@@ -90,6 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const context: EmulatorContext = { store, locks: new KeyedLock(), accountId: ACCOUNT_ID, endpoint: "" };
   const server = createServer({ key: tls.key, cert: tls.cert }, createRequestListener(context, routes, { key, auth: options.auth ?? "key" }));
   server.keepAliveTimeout = 30_000;
+  if (options.keepProcessAlive === false) letProcessExitAround(server);
   const address = await listen(server, options.port ?? 0, host);
   context.endpoint = endpointFor(host, address.port);
 
