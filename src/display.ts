@@ -1,5 +1,6 @@
 /**
- * `show(value)`: one call that renders a batch outcome or a list of items wherever the code runs.
+ * `show(value)`: one call that shows a batch outcome, a list of items, or any ready text + HTML
+ * rendering (a partition picture, a batch/bulk comparison) wherever the code runs.
  *
  * - In a tslab kernel: one `display_data` message holding both `text/plain` (the uncoloured table,
  *   for plain front ends and saved notebooks read as text) and `text/html` (the styled table).
@@ -10,12 +11,13 @@
 import { formatItemsHtml, formatItemsText, formatOutcomeHtml, formatOutcomeText, type ItemLike } from "./format";
 import type { BatchOutcome } from "./batch";
 
-export type Showable = BatchOutcome | readonly ItemLike[];
-
+/** Text for terminals and saved notebooks read as text; HTML for notebook front ends. */
 export interface Rendering {
   text: string;
   html: string;
 }
+
+export type Showable = BatchOutcome | readonly ItemLike[] | Rendering;
 
 /** A Jupyter MIME bundle, as tslab's kernel sends it on iopub. */
 export interface DisplayData {
@@ -26,16 +28,21 @@ export interface DisplayData {
 
 export type WriteDisplayData = (displayData: DisplayData, update: boolean) => void;
 
-/** Text (with or without colour) and HTML for a value; `show` sends them. */
+/** Text (with or without colour) and HTML for a value; `show` sends them. A rendering is already both. */
 export function render(value: Showable, options: { color?: boolean } = {}): Rendering {
   if (isItemList(value)) {
     return { text: formatItemsText(value, undefined, options), html: formatItemsHtml(value) };
   }
+  if (isRendering(value)) return value;
   return { text: formatOutcomeText(value, options), html: formatOutcomeHtml(value) };
 }
 
 function isItemList(value: Showable): value is readonly ItemLike[] {
   return Array.isArray(value);
+}
+
+function isRendering(value: BatchOutcome | Rendering): value is Rendering {
+  return "html" in value;
 }
 
 export function show(value: Showable): void {
@@ -46,6 +53,11 @@ export function show(value: Showable): void {
     return;
   }
   console.log(render(value, { color: shouldColor() }).text);
+}
+
+/** `show` for a ready rendering, under the name the deep-dive notebook calls it by. */
+export function showRendering(rendering: Rendering): void {
+  show(rendering);
 }
 
 /** Colour for people at a terminal; never in pipes, files or when NO_COLOR is set. */

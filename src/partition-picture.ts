@@ -12,7 +12,8 @@ import type { BatchOutcome } from "./batch";
 import type { BulkOutcome } from "./bulk";
 import { escapeHtml, outcomeSummary, statusText, type ItemLike } from "./format";
 import { bulkSummary } from "./bulk";
-import { showRendering, TONE_COLORS, toneOfStatus, type Rendering, type Tone } from "./rendering";
+import { show, type Rendering } from "./display";
+import { TONE_COLORS, toneOfStatus, type Tone } from "./rendering";
 
 // ---------------------------------------------------------------------------------------------
 // What changed
@@ -99,7 +100,7 @@ export function drawPartitionChange(before: readonly ItemLike[], after: readonly
 }
 
 export function showPartitionChange(before: readonly ItemLike[], after: readonly ItemLike[], options: PartitionPictureOptions): void {
-  showRendering(drawPartitionChange(before, after, options));
+  show(drawPartitionChange(before, after, options));
 }
 
 /** An operation as drawn in the middle column. */

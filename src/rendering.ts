@@ -1,26 +1,10 @@
 /**
- * Showing any text + HTML pair the way `show()` shows a batch outcome: in a tslab kernel one
- * `display_data` carrying both `text/plain` and `text/html`, elsewhere the text on stdout.
- *
- * `show()` in display.ts accepts only outcomes and item lists; the deep-dive notebook also draws
- * pictures and side-by-side comparisons, so this takes a ready `Rendering`. It finds the kernel
- * through display.ts's `kernelDisplayWriter()` rather than a second copy of that lookup.
- *
- * Also here: the small HTML table builder those renderings share, in the palette of format.ts.
+ * The small HTML table builder the deep-dive renderings share, in the palette of format.ts.
+ * (Showing a rendering is `show()`'s job, in display.ts.)
  */
-import { kernelDisplayWriter, type Rendering } from "./display";
 import { escapeHtml } from "./format";
 
 export type { Rendering } from "./display";
-
-export function showRendering(rendering: Rendering): void {
-  const write = kernelDisplayWriter();
-  if (write !== undefined) {
-    write({ data: { "text/plain": rendering.text, "text/html": rendering.html }, metadata: {}, transient: {} }, false);
-    return;
-  }
-  console.log(rendering.text);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Tones and tables shared by the comparison and the picture

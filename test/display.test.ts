@@ -1,16 +1,18 @@
 /**
  * `show` outside a kernel (stdout) and inside a real tslab kernel (one display_data with both MIME
- * types). The kernel test loads the compiled dist/display.js, as notebooks do; the global setup
- * builds dist/ before the suite.
+ * types), for outcomes, item lists and ready renderings such as a partition picture. The kernel
+ * tests load the compiled dist/ files, as notebooks do; the global setup builds dist/ before the
+ * suite.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { classifyBatchResponse, create } from "../src/batch";
-import { kernelDisplayWriter, render, show } from "../src/display";
+import { kernelDisplayWriter, render, show, showRendering } from "../src/display";
 import { formatItemsHtml, formatItemsText, formatOutcomeHtml, formatOutcomeText } from "../src/format";
 import { labProducts, usedAccessoriesCategoryId as category } from "../src/lab-data";
+import { drawPartitionChange } from "../src/partition-picture";
 import { TslabKernel } from "../src/notebook/kernel";
 
 const items = [labProducts.saddle, labProducts.handlebar];
@@ -48,6 +50,13 @@ describe("show outside a kernel", () => {
     show(items);
     expect(printed).toEqual([formatOutcomeText(outcome), formatItemsText(items)]);
   });
+
+  it("prints a rendering's text", () => {
+    const printed: unknown[] = [];
+    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(...args));
+    showRendering({ text: "plain words", html: "<b>rich</b>" });
+    expect(printed).toEqual(["plain words"]);
+  });
 });
 
 describe("show inside a tslab kernel", () => {
@@ -55,6 +64,7 @@ describe("show inside a tslab kernel", () => {
   const displayModule = JSON.stringify(path.resolve(__dirname, "../dist/display"));
   const labDataModule = JSON.stringify(path.resolve(__dirname, "../dist/lab-data"));
   const batchModule = JSON.stringify(path.resolve(__dirname, "../dist/batch"));
+  const pictureModule = JSON.stringify(path.resolve(__dirname, "../dist/partition-picture"));
 
   beforeAll(async () => {
     kernel = await TslabKernel.start({ cwd: mkdtempSync(path.join(tmpdir(), "display-kernel-")) });
@@ -91,5 +101,22 @@ describe("show inside a tslab kernel", () => {
       },
     ]);
     expect(JSON.stringify(result.outputs)).not.toContain("\\u001b[");
+  });
+
+  it("sends one display_data holding a rendering's text/plain and text/html", async () => {
+    const result = await kernel.execute(`import { showRendering } from ${displayModule};\nshowRendering({ text: "plain", html: "<b>rich</b>" });`);
+    expect(result.status).toBe("ok");
+    expect(result.outputs).toEqual([{ output_type: "display_data", data: { "text/plain": "plain", "text/html": "<b>rich</b>" }, metadata: {} }]);
+  });
+
+  it("shows a partition picture with its SVG and text fallback", async () => {
+    const before = [{ id: "bell", name: "Brass Bell" }];
+    const result = await kernel.execute(
+      `import { showPartitionChange } from ${pictureModule};\n` +
+        `showPartitionChange(${JSON.stringify(before)}, ${JSON.stringify(before)}, { partition: "p" });`,
+    );
+    expect(result.status).toBe("ok");
+    const picture = drawPartitionChange(before, before, { partition: "p" });
+    expect(result.outputs).toEqual([{ output_type: "display_data", data: { "text/plain": picture.text, "text/html": picture.html }, metadata: {} }]);
   });
 });
