@@ -7,11 +7,11 @@
  * failing one does not stop or undo the others. A transactional batch (`container.items.batch`) is
  * all or nothing. Same input, different promise; `compareBatchWithBulk` shows the difference.
  */
-import Table from "cli-table3";
 import type { BulkOperationResult, Container, JSONObject, OperationInput, PartitionKey } from "@azure/cosmos";
 import { isSuccess, summarize, type BatchOutcome, type OperationSummary } from "./batch";
-import { outcomeSummary, statusText } from "./format";
-import { htmlParagraph, htmlTable, toneOfStatus, type HtmlCell, type Rendering, type Tone } from "./rendering";
+import type { Rendering } from "./display";
+import { outcomeSummary, outcomeTone, roundCharge, statusCell, statusText, summaryLine, textTable } from "./format";
+import { htmlParagraph, htmlTable, type HtmlCell } from "./html";
 
 export interface BulkOperationOutcome extends OperationSummary {
   statusCode: number;
@@ -88,10 +88,6 @@ function toBulkOperationOutcome(result: BulkOperationResult | undefined, input: 
   };
 }
 
-function roundCharge(charge: number): number {
-  return Math.round(charge * 100) / 100;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Side by side
 
@@ -118,17 +114,13 @@ export function compareBatchWithBulk(batch: BatchOutcome, bulk: BulkOutcome): Re
   const batchLine = outcomeSummary(batch);
   const bulkLine = bulkSummary(bulk);
 
-  const table = new Table({ head: [...COMPARISON_HEADINGS], style: { head: [], border: [], compact: true } });
+  const table = textTable(COMPARISON_HEADINGS);
   for (const row of rows) table.push(row.map((cell) => cell.text));
-  const text = [
-    `Transactional batch — ${batchLine.verdict}: ${batchLine.detail}`,
-    `Bulk — ${bulkLine.verdict}: ${bulkLine.detail}`,
-    table.toString(),
-  ].join("\n");
+  const text = [`Transactional batch — ${summaryLine(batchLine)}`, `Bulk — ${summaryLine(bulkLine)}`, table.toString()].join("\n");
 
   const html =
     "<div>" +
-    htmlParagraph(`Transactional batch — ${batchLine.verdict}:`, batchLine.detail, batch.kind === "committed" ? "success" : "failed") +
+    htmlParagraph(`Transactional batch — ${batchLine.verdict}:`, batchLine.detail, outcomeTone(batch)) +
     htmlParagraph(`Bulk — ${bulkLine.verdict}:`, bulkLine.detail, bulk.failed === 0 ? "success" : "dependency") +
     htmlTable(COMPARISON_HEADINGS, rows) +
     "</div>";
@@ -153,9 +145,4 @@ function comparisonRows(batch: BatchOutcome, bulk: BulkOutcome): HtmlCell[][] {
 function batchStatus(batch: BatchOutcome, index: number): number | undefined {
   if (batch.kind === "rejected") return undefined;
   return batch.operations[index]?.statusCode;
-}
-
-function statusCell(statusCode: number | undefined): HtmlCell {
-  const tone: Tone = toneOfStatus(statusCode);
-  return { text: statusCode === undefined ? "not run" : statusText(statusCode), tone };
 }

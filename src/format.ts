@@ -1,15 +1,18 @@
 /**
  * Batch outcomes and item lists as tables: text for a terminal (cli-table3, optional ANSI colour)
- * and HTML for a notebook (inline styles only, every value escaped).
+ * and HTML for a notebook (built with html.ts: inline styles only, every value escaped).
  *
  * Both say the same thing: one row per operation with its item, status code *and* name, and RU,
- * under a summary line that states what happened to the batch as a whole.
+ * under a summary line that states what happened to the batch as a whole. The pieces other
+ * renderings share are here too: status names and tones, charges, the one-line summary, and the
+ * text table.
  */
 import { STATUS_CODES } from "node:http";
 import { styleText } from "node:util";
 import Table from "cli-table3";
 import type { JSONObject, JSONValue } from "@azure/cosmos";
 import { isSuccess, type BatchOutcome, type OperationOutcome, type OperationSummary } from "./batch";
+import { htmlNote, htmlParagraph, htmlTable, type Tone } from "./html";
 
 export interface TextOptions {
   /** Add ANSI colours (green success, red failure, yellow 424). Default: false. */
@@ -31,10 +34,36 @@ export function statusText(statusCode: number): string {
   return name === undefined ? String(statusCode) : `${statusCode} ${name}`;
 }
 
+/** The tones a status can have: 2xx success, 424 a failed dependency, any other a failure, none not run. */
+export type StatusTone = Exclude<Tone, "plain">;
+
+export function toneOfStatus(statusCode: number | undefined): StatusTone {
+  if (statusCode === undefined) return "not-run";
+  if (isSuccess(statusCode)) return "success";
+  return statusCode === 424 ? "dependency" : "failed";
+}
+
+/** An operation's status as a table shows it: "201 Created" or "not run", with its tone. */
+export function statusCell(statusCode: number | undefined): { text: string; tone: StatusTone } {
+  return { text: statusCode === undefined ? "not run" : statusText(statusCode), tone: toneOfStatus(statusCode) };
+}
+
+/** "Create 012C", "Delete 012A": an operation as a sentence names it. */
+export function operationLabel(operation: OperationSummary): string {
+  return `${operation.operationType}${operation.id === undefined ? "" : ` ${operation.id}`}`;
+}
+
+/** Charges to two decimals, the precision the service reports them with. */
+export function roundCharge(charge: number): number {
+  return Math.round(charge * 100) / 100;
+}
+
+export function formatCharge(requestCharge: number): string {
+  return requestCharge.toFixed(2);
+}
+
 // ---------------------------------------------------------------------------------------------
 // What each row and the summary say (shared by text and HTML)
-
-type RowTone = "success" | "failed" | "dependency" | "not-run";
 
 interface OutcomeRow {
   index: string;
@@ -43,7 +72,7 @@ interface OutcomeRow {
   name: string;
   status: string;
   requestCharge: string;
-  tone: RowTone;
+  tone: StatusTone;
 }
 
 const OUTCOME_HEADINGS = ["#", "Operation", "Item id", "Name", "Status", "RU"] as const;
@@ -54,16 +83,13 @@ function outcomeRows(outcome: BatchOutcome): OutcomeRow[] {
 }
 
 function ranRow(operation: OperationOutcome): OutcomeRow {
-  return {
-    ...describeOperation(operation),
-    status: statusText(operation.statusCode),
-    requestCharge: formatCharge(operation.requestCharge),
-    tone: isSuccess(operation.statusCode) ? "success" : operation.statusCode === 424 ? "dependency" : "failed",
-  };
+  const { text, tone } = statusCell(operation.statusCode);
+  return { ...describeOperation(operation), status: text, requestCharge: formatCharge(operation.requestCharge), tone };
 }
 
 function notRunRow(operation: OperationSummary): OutcomeRow {
-  return { ...describeOperation(operation), status: "not run", requestCharge: "", tone: "not-run" };
+  const { text, tone } = statusCell(undefined);
+  return { ...describeOperation(operation), status: text, requestCharge: "", tone };
 }
 
 function describeOperation(operation: OperationSummary & { resourceBody?: JSONObject }) {
@@ -83,10 +109,6 @@ function itemName(operation: OperationSummary & { resourceBody?: JSONObject }): 
   return name === undefined ? "" : cellValue(name as JSONValue);
 }
 
-function formatCharge(requestCharge: number): string {
-  return requestCharge.toFixed(2);
-}
-
 /** The verdict first, then the sentence that explains it. */
 export function outcomeSummary(outcome: BatchOutcome): { verdict: string; detail: string } {
   const count = outcome.operations.length;
@@ -102,7 +124,7 @@ export function outcomeSummary(outcome: BatchOutcome): { verdict: string; detail
       return {
         verdict: "Rolled back",
         detail:
-          `operation #${outcome.failedIndex} (${failed.operationType}${failed.id === undefined ? "" : ` ${failed.id}`}) ` +
+          `operation #${outcome.failedIndex} (${operationLabel(failed)}) ` +
           `failed with ${statusText(failed.statusCode)}, so nothing was written${others}; ${formatCharge(outcome.requestCharge)} RU in total.`,
       };
     }
@@ -115,6 +137,21 @@ export function outcomeSummary(outcome: BatchOutcome): { verdict: string; detail
             : `the service refused the whole request with ${statusText(outcome.statusCode)}, so no operation ran: ${outcome.message}`,
       };
   }
+}
+
+/** A summary on one line: "Verdict: detail". */
+export function summaryLine({ verdict, detail }: { verdict: string; detail: string }): string {
+  return `${verdict}: ${detail}`;
+}
+
+/** "Committed: all 100 operations succeeded ..." — the verdict and its sentence, without the table. */
+export function outcomeLine(outcome: BatchOutcome): string {
+  return summaryLine(outcomeSummary(outcome));
+}
+
+/** A committed batch reads as a success; a rolled-back or rejected one as a failure. */
+export function outcomeTone(outcome: BatchOutcome): "success" | "failed" {
+  return outcome.kind === "committed" ? "success" : "failed";
 }
 
 function plural(count: number, noun: string): string {
@@ -131,7 +168,7 @@ function painter(color: boolean | undefined): Paint {
   return color === true ? (format, text) => styleText(format, text, { validateStream: false }) : (_format, text) => text;
 }
 
-const TONE_COLORS: Record<RowTone, Parameters<typeof styleText>[0]> = {
+const TONE_TERMINAL_COLORS: Record<StatusTone, Parameters<typeof styleText>[0]> = {
   success: "green",
   failed: ["red", "bold"],
   dependency: "yellow",
@@ -150,15 +187,17 @@ export function formatOutcomeText(outcome: BatchOutcome, options: TextOptions = 
   const summary = `${paint(VERDICT_COLORS[outcome.kind], `${verdict}:`)} ${detail}`;
   const rows = outcomeRows(outcome);
   if (rows.length === 0) return summary;
-  const table = newTable(OUTCOME_HEADINGS, paint, ["right", "left", "left", "left", "left", "right"]);
+  const table = textTable(OUTCOME_HEADINGS, { paint, colAligns: ["right", "left", "left", "left", "left", "right"] });
   for (const row of rows) {
-    const status = paint(TONE_COLORS[row.tone], row.status);
+    const status = paint(TONE_TERMINAL_COLORS[row.tone], row.status);
     table.push([row.index, row.operation, row.id, row.name, status, row.requestCharge]);
   }
   return `${summary}\n${table.toString()}`;
 }
 
-function newTable(headings: readonly string[], paint: Paint, colAligns?: Table.HorizontalAlignment[]): Table.Table {
+/** A cli-table3 table in the workbook's style; headings bold when `paint` colours. */
+export function textTable(headings: readonly string[], options: { paint?: Paint; colAligns?: Table.HorizontalAlignment[] } = {}): Table.Table {
+  const { paint = painter(false), colAligns } = options;
   return new Table({
     head: headings.map((heading) => paint("bold", heading)),
     // Empty styles: cli-table3 would otherwise colour headings and borders on its own. Compact: no
@@ -171,49 +210,16 @@ function newTable(headings: readonly string[], paint: Paint, colAligns?: Table.H
 // ---------------------------------------------------------------------------------------------
 // HTML
 
-const TONE_STYLES: Record<RowTone, string> = {
-  success: "background:#e6f4ea;color:#1e4620",
-  failed: "background:#fce8e6;color:#8a1c1c;font-weight:bold",
-  dependency: "background:#fff4e5;color:#7a4d00",
-  "not-run": "background:#f1f3f4;color:#5f6368",
-};
-
-const VERDICT_STYLES: Record<BatchOutcome["kind"], string> = {
-  committed: "color:#1e7e34",
-  "rolled-back": "color:#b3261e",
-  rejected: "color:#b3261e",
-};
-
-const TABLE_STYLE = "border-collapse:collapse;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px";
-const CELL_STYLE = "border:1px solid #c4c7c5;padding:3px 8px;text-align:left";
-const HEAD_STYLE = `${CELL_STYLE};background:#e8eaed;color:#202124`;
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
 export function formatOutcomeHtml(outcome: BatchOutcome): string {
   const { verdict, detail } = outcomeSummary(outcome);
-  const summary =
-    `<p style="margin:0 0 6px 0"><strong style="${VERDICT_STYLES[outcome.kind]}">${escapeHtml(verdict)}:</strong> ` +
-    `${escapeHtml(detail)}</p>`;
+  const summary = htmlParagraph(`${verdict}:`, detail, outcomeTone(outcome));
   const rows = outcomeRows(outcome);
   if (rows.length === 0) return `<div>${summary}</div>`;
-  const body = rows.map((row) =>
-    htmlRow([row.index, row.operation, row.id, row.name, row.status, row.requestCharge], TONE_STYLES[row.tone]),
-  );
+  const body = rows.map((row) => ({
+    tone: row.tone,
+    cells: [row.index, row.operation, row.id, row.name, row.status, row.requestCharge].map((text) => ({ text })),
+  }));
   return `<div>${summary}${htmlTable(OUTCOME_HEADINGS, body)}</div>`;
-}
-
-function htmlTable(headings: readonly string[], bodyRows: readonly string[]): string {
-  const head = headings.map((heading) => `<th style="${HEAD_STYLE}">${escapeHtml(heading)}</th>`).join("");
-  return `<table style="${TABLE_STYLE}"><thead><tr>${head}</tr></thead><tbody>${bodyRows.join("")}</tbody></table>`;
-}
-
-function htmlRow(cells: readonly string[], rowStyle: string): string {
-  const tds = cells.map((cell) => `<td style="${CELL_STYLE}">${escapeHtml(cell)}</td>`).join("");
-  return `<tr style="${rowStyle}">${tds}</tr>`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,16 +243,16 @@ export function formatItemsText(items: readonly ItemLike[], columns?: readonly s
   const summary = itemsSummary(items.length);
   if (items.length === 0) return summary;
   const shown = columns ?? itemColumns(items);
-  const table = newTable(shown, paint);
+  const table = textTable(shown, { paint });
   for (const item of items) table.push(shown.map((column) => cellValue(item[column])));
   return `${summary}\n${table.toString()}`;
 }
 
 export function formatItemsHtml(items: readonly ItemLike[], columns?: readonly string[]): string {
-  const summary = `<p style="margin:0 0 6px 0">${escapeHtml(itemsSummary(items.length))}</p>`;
+  const summary = htmlNote(itemsSummary(items.length));
   if (items.length === 0) return `<div>${summary}</div>`;
   const shown = columns ?? itemColumns(items);
-  const body = items.map((item) => htmlRow(shown.map((column) => cellValue(item[column])), ""));
+  const body = items.map((item) => ({ tone: "plain" as const, cells: shown.map((column) => ({ text: cellValue(item[column]) })) }));
   return `<div>${summary}${htmlTable(shown, body)}</div>`;
 }
 

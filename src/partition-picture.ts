@@ -7,13 +7,11 @@
  * Two renderings of the same facts: an SVG drawing (in an HTML div) for notebooks, and a text table
  * for terminals and for saved notebooks read as text.
  */
-import Table from "cli-table3";
 import type { BatchOutcome } from "./batch";
-import type { BulkOutcome } from "./bulk";
-import { escapeHtml, outcomeSummary, statusText, type ItemLike } from "./format";
-import { bulkSummary } from "./bulk";
+import { bulkSummary, type BulkOutcome } from "./bulk";
 import { show, type Rendering } from "./display";
-import { TONE_COLORS, toneOfStatus, type Tone } from "./rendering";
+import { operationLabel, outcomeSummary, statusCell, summaryLine, textTable, type ItemLike } from "./format";
+import { escapeHtml, TONE_COLORS, type Tone } from "./html";
 
 // ---------------------------------------------------------------------------------------------
 // What changed
@@ -90,17 +88,27 @@ export interface PartitionPictureOptions {
 }
 
 export function drawPartitionChange(before: readonly ItemLike[], after: readonly ItemLike[], options: PartitionPictureOptions): Rendering {
-  const comparisons = compareSnapshots(before, after);
-  const steps = options.outcome === undefined ? [] : operationSteps(options.outcome);
-  const fields = options.fields ?? ["name"];
-  return {
-    text: pictureText(comparisons, steps, fields, options),
-    html: `<div>${pictureSvg(comparisons, steps, fields, options)}</div>`,
+  const picture: Picture = {
+    partition: options.partition,
+    comparisons: compareSnapshots(before, after),
+    steps: options.outcome === undefined ? [] : operationSteps(options.outcome),
+    fields: options.fields ?? ["name"],
+    heading: outcomeHeading(options.outcome),
   };
+  return { text: pictureText(picture), html: `<div>${pictureSvg(picture)}</div>` };
 }
 
 export function showPartitionChange(before: readonly ItemLike[], after: readonly ItemLike[], options: PartitionPictureOptions): void {
   show(drawPartitionChange(before, after, options));
+}
+
+/** What both renderings draw. */
+interface Picture {
+  partition: string;
+  comparisons: readonly ItemComparison[];
+  steps: readonly OperationStep[];
+  fields: readonly string[];
+  heading: OutcomeHeading | undefined;
 }
 
 /** An operation as drawn in the middle column. */
@@ -112,12 +120,8 @@ interface OperationStep {
 
 function operationSteps(outcome: BatchOutcome | BulkOutcome): OperationStep[] {
   return outcome.operations.map((operation) => {
-    const statusCode = "statusCode" in operation ? operation.statusCode : undefined;
-    return {
-      label: `#${operation.index} ${operation.operationType}${operation.id === undefined ? "" : ` ${operation.id}`}`,
-      status: statusCode === undefined ? "not run" : statusText(statusCode),
-      tone: toneOfStatus(statusCode),
-    };
+    const { text, tone } = statusCell("statusCode" in operation ? operation.statusCode : undefined);
+    return { label: `#${operation.index} ${operationLabel(operation)}`, status: text, tone };
   });
 }
 
@@ -160,17 +164,11 @@ function shorten(text: string, limit = 24): string {
 // ---------------------------------------------------------------------------------------------
 // Text
 
-function pictureText(
-  comparisons: readonly ItemComparison[],
-  steps: readonly OperationStep[],
-  fields: readonly string[],
-  options: PartitionPictureOptions,
-): string {
-  const heading = outcomeHeading(options.outcome);
-  const lines = [`Partition ${options.partition}, before and after${heading === undefined ? "" : ` ${heading.phrase}`}`];
-  if (heading !== undefined) lines.push(`${heading.title} — ${heading.verdict}: ${heading.detail}`);
+function pictureText({ partition, comparisons, steps, fields, heading }: Picture): string {
+  const lines = [`Partition ${partition}, before and after${heading === undefined ? "" : ` ${heading.phrase}`}`];
+  if (heading !== undefined) lines.push(`${heading.title} — ${summaryLine(heading)}`);
 
-  const items = new Table({ head: ["Item id", "Before", "After", "Change"], style: { head: [], border: [], compact: true } });
+  const items = textTable(["Item id", "Before", "After", "Change"]);
   for (const comparison of comparisons) {
     items.push([
       comparison.id,
@@ -182,7 +180,7 @@ function pictureText(
   lines.push(comparisons.length === 0 ? "(the partition is empty before and after)" : items.toString());
 
   if (steps.length > 0) {
-    const operations = new Table({ head: ["Operation sent", "Status"], style: { head: [], border: [], compact: true } });
+    const operations = textTable(["Operation sent", "Status"]);
     for (const step of steps) operations.push([step.label, step.status]);
     lines.push(operations.toString());
   }
@@ -206,19 +204,13 @@ const COLUMN_X = {
   after: 2 * (COLUMN_WIDTH + COLUMN_GAP),
 } as const;
 
-function pictureSvg(
-  comparisons: readonly ItemComparison[],
-  steps: readonly OperationStep[],
-  fields: readonly string[],
-  options: PartitionPictureOptions,
-): string {
-  const heading = outcomeHeading(options.outcome);
+function pictureSvg({ partition, comparisons, steps, fields, heading }: Picture): string {
   const rows = Math.max(comparisons.length, steps.length, 1);
   const width = COLUMN_X.after + COLUMN_WIDTH;
   const captionY = TOP + rows * ROW_PITCH + 18;
   const height = captionY + 12;
   const parts: string[] = [
-    svgText(0, 16, `Partition ${options.partition}`, { size: 14, bold: true }),
+    svgText(0, 16, `Partition ${partition}`, { size: 14, bold: true }),
     columnTitle(COLUMN_X.before, "Before", `${comparisons.filter((c) => c.before !== undefined).length} items`),
     columnTitle(COLUMN_X.after, "After", `${comparisons.filter((c) => c.after !== undefined).length} items`),
     ...(heading === undefined ? [] : [columnTitle(COLUMN_X.operations, heading.title, heading.verdict)]),
@@ -231,7 +223,7 @@ function pictureSvg(
   if (comparisons.length === 0) parts.push(svgText(COLUMN_X.before + 10, rowY(0) + 24, "(empty)", { size: 12 }));
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `role="img" aria-label="${escapeHtml(`Partition ${options.partition}: ${describeChanges(comparisons)}`)}" ` +
+    `role="img" aria-label="${escapeHtml(`Partition ${partition}: ${describeChanges(comparisons)}`)}" ` +
     `font-family="${FONT}">${parts.join("")}</svg>`
   );
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { stripVTControlCharacters } from "node:util";
 import { classifyBatchError, classifyBatchResponse, create, read, remove, type BatchOutcome } from "../src/batch";
 import {
-  escapeHtml,
   formatItemsHtml,
   formatItemsText,
   formatOutcomeHtml,
@@ -10,7 +9,9 @@ import {
   itemColumns,
   outcomeSummary,
   statusText,
+  toneOfStatus,
 } from "../src/format";
+import { escapeHtml } from "../src/html";
 import { labProducts, usedAccessoriesCategoryId as category } from "../src/lab-data";
 
 const { saddle, handlebar, light, helmet } = labProducts;
@@ -61,6 +62,12 @@ describe("statusText", () => {
     [799, "799"],
   ])("%i -> %s", (code, text) => {
     expect(statusText(code)).toBe(text);
+  });
+});
+
+describe("toneOfStatus", () => {
+  it("reads 2xx as success, 424 as a failed dependency, other statuses as failures, none as not run", () => {
+    expect([201, 204, 424, 412, 400, undefined].map(toneOfStatus)).toEqual(["success", "success", "dependency", "failed", "failed", "not-run"]);
   });
 });
 

@@ -1,12 +1,6 @@
-/** Tones and the HTML table and paragraph the deep-dive renderings share. */
+/** The HTML building blocks every notebook rendering shares: escaped, toned tables and paragraphs. */
 import { describe, expect, it } from "vitest";
-import { htmlParagraph, htmlTable, toneOfStatus } from "../src/rendering";
-
-describe("toneOfStatus", () => {
-  it("reads 2xx as success, 424 as a failed dependency, other statuses as failures, none as not run", () => {
-    expect([201, 204, 424, 412, 400, undefined].map(toneOfStatus)).toEqual(["success", "success", "dependency", "failed", "failed", "not-run"]);
-  });
-});
+import { htmlParagraph, htmlTable } from "../src/html";
 
 describe("htmlTable and htmlParagraph", () => {
   it("escape every value and colour toned cells", () => {
