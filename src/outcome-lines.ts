@@ -1,15 +1,10 @@
 /**
- * One-line readings of a batch outcome, for cells where a full table would drown the point: a
- * 100-operation batch, or the request charge of each operation against the batch's total.
+ * The request charge of every operation against the batch's total, on one line: for cells where a
+ * full table would drown the point. (The verdict on one line, `outcomeLine`, is in format.ts beside
+ * `outcomeSummary`.)
  */
 import type { BatchOutcome } from "./batch";
-import { outcomeSummary } from "./format";
-
-/** "Committed: all 100 operations succeeded ..." — the verdict and its sentence, without the table. */
-export function outcomeLine(outcome: BatchOutcome): string {
-  const { verdict, detail } = outcomeSummary(outcome);
-  return `${verdict}: ${detail}`;
-}
+import { formatCharge, roundCharge } from "./format";
 
 export interface ChargeBreakdown {
   /** Each operation's own `requestCharge`, in order. */
@@ -29,19 +24,11 @@ export function chargeBreakdown(outcome: BatchOutcome): ChargeBreakdown {
   return { operationCharges, sumOfOperations, batchCharge, equal: sumOfOperations === batchCharge };
 }
 
-/** "1.00 + 6.29 + ... = 31.62 RU; the batch's header says 31.62 RU: the same." */
+/** "Operations: 6.10 + 1.00 + 5.60 = 12.70 RU; the batch's x-ms-request-charge: 12.70 RU (the same)." */
 export function chargeLine(outcome: BatchOutcome): string {
   const { operationCharges, sumOfOperations, batchCharge, equal } = chargeBreakdown(outcome);
   if (operationCharges.length === 0) return `No operation ran, so nothing was charged for operations (batch: ${formatCharge(batchCharge)} RU).`;
   const terms = operationCharges.map(formatCharge).join(" + ");
   const verdict = equal ? "the same" : `a difference of ${formatCharge(Math.abs(batchCharge - sumOfOperations))} RU`;
   return `Operations: ${terms} = ${formatCharge(sumOfOperations)} RU; the batch's x-ms-request-charge: ${formatCharge(batchCharge)} RU (${verdict}).`;
-}
-
-function roundCharge(charge: number): number {
-  return Math.round(charge * 100) / 100;
-}
-
-function formatCharge(charge: number): string {
-  return charge.toFixed(2);
 }
