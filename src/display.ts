@@ -55,11 +55,6 @@ export function show(value: Showable): void {
   console.log(render(value, { color: shouldColor() }).text);
 }
 
-/** `show` for a ready rendering, under the name the deep-dive notebook calls it by. */
-export function showRendering(rendering: Rendering): void {
-  show(rendering);
-}
-
 /** Colour for people at a terminal; never in pipes, files or when NO_COLOR is set. */
 function shouldColor(): boolean {
   return process.stdout.isTTY === true && !process.env["NO_COLOR"];

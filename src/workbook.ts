@@ -11,7 +11,7 @@ export { describeContainer } from "./resources";
 export { create, upsert, read, replace, remove, patch, runBatch, readPartition, removeItems } from "./batch";
 export type { BatchOutcome, OperationOutcome } from "./batch";
 export { formatOutcomeText, formatOutcomeHtml, formatItemsText, formatItemsHtml, statusText, outcomeLine } from "./format";
-export { show, showRendering } from "./display";
+export { show } from "./display";
 export { labProducts, usedAccessoriesCategoryId, pristineAccessoriesCategoryId } from "./lab-data";
 export { runBulk, compareBatchWithBulk, bulkSummary } from "./bulk";
 export type { BulkOutcome, BulkOperationOutcome } from "./bulk";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { classifyBatchResponse, create } from "../src/batch";
-import { kernelDisplayWriter, render, show, showRendering } from "../src/display";
+import { kernelDisplayWriter, render, show } from "../src/display";
 import { formatItemsHtml, formatItemsText, formatOutcomeHtml, formatOutcomeText } from "../src/format";
 import { labProducts, usedAccessoriesCategoryId as category } from "../src/lab-data";
 import { drawPartitionChange } from "../src/partition-picture";
@@ -54,7 +54,7 @@ describe("show outside a kernel", () => {
   it("prints a rendering's text", () => {
     const printed: unknown[] = [];
     vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(...args));
-    showRendering({ text: "plain words", html: "<b>rich</b>" });
+    show({ text: "plain words", html: "<b>rich</b>" });
     expect(printed).toEqual(["plain words"]);
   });
 });
@@ -104,7 +104,7 @@ describe("show inside a tslab kernel", () => {
   });
 
   it("sends one display_data holding a rendering's text/plain and text/html", async () => {
-    const result = await kernel.execute(`import { showRendering } from ${displayModule};\nshowRendering({ text: "plain", html: "<b>rich</b>" });`);
+    const result = await kernel.execute(`import { show } from ${displayModule};\nshow({ text: "plain", html: "<b>rich</b>" });`);
     expect(result.status).toBe("ok");
     expect(result.outputs).toEqual([{ output_type: "display_data", data: { "text/plain": "plain", "text/html": "<b>rich</b>" }, metadata: {} }]);
   });
