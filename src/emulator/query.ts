@@ -36,31 +36,41 @@ export function runQuery(items: Json[], spec: QuerySpec, maxItemCount: number | 
     throw badRequest(`Syntax error in the query: ${(error as Error).message}`);
   }
   const pageSize = maxItemCount !== undefined && maxItemCount > 0 ? maxItemCount : undefined;
+  const resumeAt = continuation === undefined ? undefined : decodeContinuation(continuation);
+  if (resumeAt === "end") return { results: [] };
   let output: { result: unknown[]; continuation: { token: string } | null };
   try {
     output = parsed.exec(items, {
       parameters: (spec.parameters ?? []).map(({ name, value }) => ({ name, value })),
       ...(pageSize === undefined ? {} : { maxItemCount: pageSize }),
-      ...(continuation === undefined ? {} : { continuation: decodeContinuation(continuation) }),
+      ...(resumeAt === undefined ? {} : { continuation: resumeAt }),
     });
   } catch (error) {
     throw badRequest(`The query could not be run: ${(error as Error).message}`);
   }
-  return {
-    results: output.result,
-    ...(output.continuation ? { continuation: JSON.stringify(output.continuation) } : {}),
-  };
+  if (output.continuation) return { results: output.result, continuation: JSON.stringify(output.continuation) };
+  // The service does not look ahead: a full page comes with a continuation even when nothing
+  // follows, and the page after it is empty (the SDK's own tests count that empty page).
+  if (pageSize !== undefined && output.result.length === pageSize) return { results: output.result, continuation: END_OF_RESULTS };
+  return { results: output.result };
 }
 
-function decodeContinuation(text: string): { token: string } {
+/** The continuation after a full last page: it resumes to an empty page. */
+const END_OF_RESULTS = JSON.stringify({ end: true });
+
+function decodeContinuation(text: string): { token: string } | "end" {
   try {
-    const parsed = JSON.parse(text) as { token?: unknown };
+    const parsed = JSON.parse(text) as { token?: unknown; end?: unknown };
     if (typeof parsed.token === "string") return { token: parsed.token };
+    if (parsed.end === true) return "end";
   } catch {
     // fall through to the error below
   }
-  throw badRequest("The continuation token is not valid.");
+  throw badRequest(INVALID_CONTINUATION);
 }
+
+/** The service's words, which the SDK's tests look for. */
+export const INVALID_CONTINUATION = "Invalid Continuation Token: the x-ms-continuation header does not hold a token this emulator issued.";
 
 /** True when the filter `from c where ...` (a patch condition) matches the item. */
 export function matchesCondition(item: Json, condition: string): boolean {

@@ -17,8 +17,23 @@ const decodeRid = (rid: string): Buffer => Buffer.from(rid.replace(/-/g, "/"), "
 export const newDatabaseRid = (): string => encodeRid(randomBytes(4));
 export const newContainerRid = (databaseRid: string): string =>
   encodeRid(Buffer.concat([decodeRid(databaseRid), randomBytes(4)]));
-export const newItemRid = (containerRid: string): string =>
-  encodeRid(Buffer.concat([decodeRid(containerRid), randomBytes(8)]));
+/**
+ * Feeds and queries return items in `_rid` order, and the service's item rids grow as items are
+ * written, so results come back in the order items were written. An item rid is the container's
+ * 8 bytes and 8 more that carry a sequence taken from the clock (so it keeps growing across
+ * restarts), written as base64 digits 0-51 only (A-Z, a-z): their text then sorts like the numbers.
+ */
+const ORDERED_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+let lastItemSequence = 0;
+export function newItemRid(containerRid: string): string {
+  lastItemSequence = Math.max(lastItemSequence + 1, Date.now() * 1000);
+  let digits = "";
+  for (let rest = lastItemSequence, i = 0; i < 10; i++, rest = Math.floor(rest / 52)) digits = ORDERED_DIGITS[rest % 52] + digits;
+  // 16 bytes are 22 base64 digits and "==": digits 0-10 hold the container's bytes (and two zero
+  // bits), 11-20 the sequence, 21 two zero bits.
+  const template = encodeRid(Buffer.concat([decodeRid(containerRid), Buffer.alloc(8)]));
+  return template.slice(0, 11) + digits + template.slice(21);
+}
 export const newOfferRid = (): string => encodeRid(randomBytes(3)).slice(0, 4);
 
 /** ETags are opaque quoted strings; a fresh one on every write. */

@@ -5,7 +5,7 @@
 import { byteSize, queryCharge } from "../charges";
 import { CosmosError } from "../errors";
 import { header, jsonBody, type EmulatorRequest, type Reply } from "../http";
-import { parseQuerySpec, runQuery } from "../query";
+import { INVALID_CONTINUATION, parseQuerySpec, runQuery } from "../query";
 import type { Json } from "../resources";
 
 export function maxItemCount(request: EmulatorRequest): number | undefined {
@@ -18,17 +18,20 @@ export function maxItemCount(request: EmulatorRequest): number | undefined {
 
 /** A read feed (GET on a collection of resources), paged by position. */
 export function feedReply(request: EmulatorRequest, ownerRid: string, collection: string, all: Json[], charge: number): Reply {
-  const pageSize = maxItemCount(request) ?? all.length;
+  const requested = maxItemCount(request);
+  const pageSize = requested ?? all.length;
   const start = Number(header(request, "x-ms-continuation") ?? 0);
-  if (!Number.isInteger(start) || start < 0) throw new CosmosError(400, "The continuation token is not valid.");
+  if (!Number.isInteger(start) || start < 0) throw new CosmosError(400, INVALID_CONTINUATION);
   const page = all.slice(start, start + pageSize);
   const next = start + page.length;
+  // Like the service, a full page always comes with a continuation (see runQuery).
+  const more = next < all.length || (requested !== undefined && page.length === requested);
   return {
     status: 200,
     body: { _rid: ownerRid, [collection]: page, _count: page.length },
     headers: {
       "x-ms-item-count": String(page.length),
-      ...(next < all.length ? { "x-ms-continuation": String(next) } : {}),
+      ...(more ? { "x-ms-continuation": String(next) } : {}),
     },
     charge,
   };
