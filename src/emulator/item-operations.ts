@@ -13,6 +13,7 @@ import { applyPatch, touchesProtectedPath, type PatchRequest } from "./patch";
 import { matchesCondition } from "./query";
 import {
   invalidIdReason,
+  invalidTtlReason,
   newEtag,
   newItemRid,
   nowSeconds,
@@ -60,9 +61,10 @@ function asDocument(body: unknown): Json {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw badRequest("The input content is invalid because the request body is not a JSON object.");
   }
-  const reason = invalidIdReason((body as Json).id);
+  const document = body as Json;
+  const reason = invalidIdReason(document.id) ?? ("ttl" in document ? invalidTtlReason("ttl", document.ttl) : undefined);
   if (reason) throw badRequest(reason);
-  return body as Json;
+  return document;
 }
 
 function checkSizeAndPartition(document: Json, target: PartitionTarget): void {

@@ -57,3 +57,9 @@ export function invalidIdReason(id: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** `ttl` and `defaultTtl`: -1 (never expire) or a positive 32-bit integer. */
+export function invalidTtlReason(name: "ttl" | "defaultTtl", value: unknown): string | undefined {
+  if (Number.isInteger(value) && ((value as number) === -1 || ((value as number) > 0 && (value as number) <= 2147483647))) return undefined;
+  return `The input ${name} '${String(value)}' is invalid. Ensure to provide a nonzero positive integer less than or equal to '2147483647', or '-1' which means never expire.`;
+}

@@ -3,7 +3,7 @@ import { byteSize, metadataCharge, writeCharge } from "../charges";
 import { CosmosError, badRequest, conflict } from "../errors";
 import { header, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http";
 import { canonicalKey, normalizeDefinition, parsePartitionKey, requireFullKey } from "../partition-key";
-import { newContainerRid, newEtag, nowSeconds, type Json } from "../resources";
+import { invalidTtlReason, newContainerRid, newEtag, nowSeconds, type Json } from "../resources";
 import type { Container, Mutation } from "../store";
 import { withStagedPartition } from "../transactions";
 import { requireValidId, withMetadataLock } from "./databases";
@@ -58,8 +58,16 @@ const reply = (status: number, container: Container) => ({
   lsn: container.lsn,
 });
 
+/** A container body: a valid id and, when present, a valid defaultTtl (null counts as absent). */
+function requireValidContainer(body: unknown): Json {
+  const container = requireValidId(body);
+  const reason = container.defaultTtl == null ? undefined : invalidTtlReason("defaultTtl", container.defaultTtl);
+  if (reason) throw badRequest(reason);
+  return container;
+}
+
 export const createContainer: Handler = (context, request) => {
-  const body = requireValidId(jsonBody(request));
+  const body = requireValidContainer(jsonBody(request));
   const throughput = requestedThroughput(request);
   return withMetadataLock(context, async () => {
     const databaseId = request.params.db ?? "";
@@ -106,7 +114,7 @@ export const queryContainers: Handler = (context, request) =>
   queryReply(request, context.store.database(request.params.db ?? "").rid, "DocumentCollections", allContainers(context, request));
 
 export const replaceContainer: Handler = (context, request) => {
-  const body = requireValidId(jsonBody(request));
+  const body = requireValidContainer(jsonBody(request));
   return withMetadataLock(context, async () => {
     const container = containerOf(context, request);
     if (body.id !== container.id) throw badRequest("The id in the request body does not match the container being replaced.");

@@ -307,8 +307,7 @@ describe("bulk: v2 containers", () => {
     );
   });
 
-  // Deviation: an item with ttl -10 is accepted (201) instead of refused (400).
-  it.fails("without continueOnError, operations after a failure get 424", async () => {
+  it("without continueOnError, operations after a failure get 424", async () => {
     await runBulk(
       v2Key,
       [],
@@ -320,7 +319,7 @@ describe("bulk: v2 containers", () => {
     );
   });
 
-  it.fails("with continueOnError, operations after a failure still run", async () => {
+  it("with continueOnError, operations after a failure still run", async () => {
     await runBulk(
       v2Key,
       [],
