@@ -156,12 +156,14 @@ export function createRequestListener(context: EmulatorContext, routes: Route[],
 }
 
 async function handle(context: EmulatorContext, routes: Route[], options: ServerOptions, message: IncomingMessage): Promise<Reply> {
-  const url = new URL(message.url ?? "/", "https://emulator");
+  // The REST API has no query strings: the SDK leaves a '?' in an item id unencoded, and the
+  // service reads it as part of the id. So the whole request target is the path.
+  const path = message.url ?? "/";
   const body = await readBody(message);
   const request: EmulatorRequest = {
     method: (message.method ?? "GET").toUpperCase(),
-    path: url.pathname,
-    segments: decodeSegments(url.pathname),
+    path,
+    segments: decodeSegments(path),
     params: {},
     headers: message.headers,
     body,

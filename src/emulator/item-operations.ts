@@ -62,7 +62,7 @@ function asDocument(body: unknown): Json {
     throw badRequest("The input content is invalid because the request body is not a JSON object.");
   }
   const document = body as Json;
-  const reason = invalidIdReason(document.id) ?? ("ttl" in document ? invalidTtlReason("ttl", document.ttl) : undefined);
+  const reason = invalidIdReason(document.id, "item") ?? ("ttl" in document ? invalidTtlReason("ttl", document.ttl) : undefined);
   if (reason) throw badRequest(reason);
   return document;
 }

@@ -47,13 +47,18 @@ export function withoutSystemProperties(body: Json): Json {
   return copy;
 }
 
-/** Ids become path segments: the service refuses these characters and very long ids. */
-export function invalidIdReason(id: unknown): string | undefined {
+/**
+ * Ids become path segments. The service refuses '/', '\\', '?', '#' and a trailing space in the ids
+ * of databases and containers; item ids may hold '?' and end in spaces, but not '/', '\\' or '#'.
+ */
+export function invalidIdReason(id: unknown, kind: "resource" | "item" = "resource"): string | undefined {
   if (typeof id !== "string" || id.length === 0) {
     return "The input content is invalid because the required properties - 'id; ' - are missing";
   }
-  if (id.length > 1023 || /[/\\?#]/.test(id) || id.endsWith(" ")) {
-    return `The input name '${id}' is invalid. Ensure to provide a unique non-empty string less than '1024' characters. Ensure to not include '/', '\\', '?', '#' characters.`;
+  const item = kind === "item";
+  if (id.length > 1023 || (item ? /[/\\#]/ : /[/\\?#]/).test(id) || (!item && id.endsWith(" "))) {
+    const characters = item ? "'/', '\\', '#'" : "'/', '\\', '?', '#'";
+    return `The input name '${id}' is invalid. Ensure to provide a unique non-empty string less than '1024' characters. Ensure to not include ${characters} characters.`;
   }
   return undefined;
 }

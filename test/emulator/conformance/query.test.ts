@@ -54,7 +54,6 @@ describe("query CRUD", () => {
   });
 });
 
-// Deviation: items come back in _rid order, and item _rids are random, so not in the order written.
 describe("QueryIterator", () => {
   let container: Container;
   beforeAll(async () => {
