@@ -4,7 +4,7 @@
  */
 import { createHmac } from "node:crypto";
 import https from "node:https";
-import { CosmosClient, type CosmosClientOptions } from "@azure/cosmos";
+import { CosmosClient, type Container, type ContainerRequest, type CosmosClientOptions } from "@azure/cosmos";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index";
 
 export interface TestEmulator {
@@ -41,6 +41,16 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       await emulator.stop();
     },
   };
+}
+
+/** A new database holding one new container, both named uniquely after `name`, so scenarios never share state. */
+export async function freshContainer(
+  client: CosmosClient,
+  name: string,
+  request: Omit<ContainerRequest, "id"> = {},
+): Promise<Container> {
+  const { database } = await client.databases.create({ id: uniqueId(name) });
+  return (await database.containers.create({ id: uniqueId(name), ...request })).container;
 }
 
 /** A unique name per call, so tests in one file never collide. */

@@ -18,7 +18,7 @@ import {
   type PartitionKey,
 } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, uniqueId, type TestEmulator } from "../support";
+import { freshContainer, startTestEmulator, uniqueId, type TestEmulator } from "../support";
 
 let env: TestEmulator;
 
@@ -27,10 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => env?.stop());
 
-async function newContainer(name: string, request: Omit<ContainerRequest, "id"> = {}): Promise<Container> {
-  const { database } = await env.client.databases.create({ id: uniqueId(name) });
-  return (await database.containers.create({ id: uniqueId(name), ...request })).container;
-}
+const newContainer = (name: string, request: Omit<ContainerRequest, "id"> = {}): Promise<Container> =>
+  freshContainer(env.client, name, request);
 
 /** A create whose JSON is about `size` bytes; `fields` go into the operation, `body` into the item. */
 function createOfSize(size: number, fields: Partial<OperationInput> = {}, body: JSONObject = {}): OperationInput {

@@ -4,11 +4,11 @@
  * (throughput) of a container read, queried, replaced, and gone with its container. Each test
  * starts from an account with no databases, as upstream's does.
  */
-import { Constants, type OfferDefinition, type Resource } from "@azure/cosmos";
+import { Constants, type Container, type OfferDefinition, type Resource } from "@azure/cosmos";
+import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
+import { freshContainer, startTestEmulator, statusOf, type TestEmulator } from "../support";
 
 type Offer = OfferDefinition & Partial<Resource>;
-import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
-import { startTestEmulator, statusOf, uniqueId, type TestEmulator } from "../support";
 
 let env: TestEmulator;
 
@@ -21,10 +21,7 @@ afterEach(async () => {
   await Promise.all(resources.map((db) => env.client.database(db.id).delete()));
 });
 
-const newContainer = async () => {
-  const { database } = await env.client.databases.create({ id: uniqueId("Validate Offer CRUD") });
-  return (await database.containers.create({ id: uniqueId("Validate Offer CRUD") })).container;
-};
+const newContainer = (): Promise<Container> => freshContainer(env.client, "Validate Offer CRUD");
 
 function expectValidOffer(offer: Offer | undefined): void {
   expect(offer?.id).toBeTruthy();

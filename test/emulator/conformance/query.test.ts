@@ -16,7 +16,7 @@ import {
   type PartitionKey,
 } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, uniqueId, type TestEmulator } from "../support";
+import { freshContainer, startTestEmulator, uniqueId, type TestEmulator } from "../support";
 
 let env: TestEmulator;
 
@@ -25,10 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => env?.stop());
 
-async function newContainer(name: string, request: Omit<ContainerRequest, "id"> = {}, client: CosmosClient = env.client): Promise<Container> {
-  const { database } = await client.databases.create({ id: uniqueId(name) });
-  return (await database.containers.create({ id: uniqueId(name), ...request })).container;
-}
+const newContainer = (name: string, request: Omit<ContainerRequest, "id"> = {}, client: CosmosClient = env.client): Promise<Container> =>
+  freshContainer(client, name, request);
 
 /** Runs `fetchNext` and returns its error, or fails when it does not throw. */
 async function errorOf(promise: Promise<unknown>): Promise<{ message: string; code?: number; headers?: Record<string, string> }> {
