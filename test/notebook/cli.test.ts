@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseNotebook, type CodeCell } from "../../src/notebook/nbformat";
+import { isAlive } from "./processes";
 
 const root = resolve(__dirname, "..", "..");
 const cli = join(root, "dist", "notebook", "cli.js");
@@ -106,15 +107,6 @@ describe("kernel lifetime", () => {
     expect(await becomesFalse(() => isAlive(kernelPid), 5_000)).toBe(true);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function becomesFalse(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

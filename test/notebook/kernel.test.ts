@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TslabKernel } from "../../src/notebook/kernel";
 import { outputsToText } from "../../src/notebook/outputs";
+import { isAlive } from "./processes";
 
 const fixtures = join(__dirname, "fixtures");
 let kernel: TslabKernel;
@@ -92,12 +93,3 @@ describe("TslabKernel", () => {
     await expect(kernel.execute("1")).rejects.toThrow(/shut down/);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
