@@ -33,6 +33,9 @@ describe.runIf(hasJupyter)("the Jupyter harness on deliberately broken notebooks
   let kernel: Awaited<ReturnType<typeof temporaryKernel>>;
   const run = (fixture: string, abortWindowSeconds?: number) =>
     executeNotebook(kernel, join(FIXTURES, fixture), "run-all", abortWindowSeconds === undefined ? {} : { abortWindowSeconds });
+  // One Run All of this fixture serves both tests that read it (each kernel start costs over a second).
+  let raisesException: Promise<DriverReport> | undefined;
+  const runRaisesException = () => (raisesException ??= run("raises-exception.ipynb"));
 
   beforeAll(async () => {
     kernel = await temporaryKernel();
@@ -62,7 +65,7 @@ describe.runIf(hasJupyter)("the Jupyter harness on deliberately broken notebooks
   });
 
   it("passes an error in a raises-exception cell, runs the next cell and never sends skip-execution", async () => {
-    const report = await run("raises-exception.ipynb");
+    const report = await runRaisesException();
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
     expect(execution(report, "expected-error").status).toBe("error");
@@ -83,7 +86,7 @@ describe.runIf(hasJupyter)("the Jupyter harness on deliberately broken notebooks
     await promisify(execFile)(process.execPath, [runnerCli, "run", fixture, "--output", written, "--quiet"]);
     const refreshed = await readNotebook(written);
     const options = maskOptionsFor(refreshed);
-    const report = await run("raises-exception.ipynb");
+    const report = await runRaisesException();
     expect(committedMaskedByCell(refreshed, options)).toEqual(maskedByCell(report.executions, 1, options));
   });
 
