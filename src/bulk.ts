@@ -7,17 +7,14 @@
  * failing one does not stop or undo the others. A transactional batch (`container.items.batch`) is
  * all or nothing. Same input, different promise; `compareBatchWithBulk` shows the difference.
  */
-import type { BulkOperationResult, Container, JSONObject, OperationInput, PartitionKey } from "@azure/cosmos";
-import { isSuccess, summarize, type BatchOutcome, type OperationSummary } from "./batch";
+import type { BulkOperationResult, Container, OperationInput, PartitionKey } from "@azure/cosmos";
+import { isSuccess, summarize, type BatchOutcome, type OperationOutcome } from "./batch";
 import type { Rendering } from "./display";
 import { outcomeSummary, outcomeTone, roundCharge, statusCell, statusText, summaryLine, textTable } from "./format";
 import { htmlParagraph, htmlTable, type HtmlCell } from "./html";
 
-export interface BulkOperationOutcome extends OperationSummary {
-  statusCode: number;
-  subStatusCode?: number;
-  requestCharge: number;
-  resourceBody?: JSONObject;
+/** A batch operation's outcome without the `eTag` bulk does not report, plus what a failure said. */
+export interface BulkOperationOutcome extends Omit<OperationOutcome, "eTag"> {
   /** What the service or the SDK said about a failed operation. */
   message?: string;
 }
