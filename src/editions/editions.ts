@@ -8,7 +8,7 @@
  * be matched cell by cell with the instructor's.
  */
 import path from "node:path";
-import { cellTags, type Cell, type CellMetadata, type CodeCell, type MarkdownCell, type Notebook } from "../notebook/nbformat";
+import { cellTags, hasTag, withTag, type Cell, type CellMetadata, type CodeCell, type MarkdownCell, type Notebook } from "../notebook/nbformat";
 import { RegionError, findRegions, hasMarkers, topLevelDeclarations, type MarkerStyle } from "./regions";
 
 export const INSTRUCTOR_NOTE_TAG = "instructor-note";
@@ -36,9 +36,7 @@ export function makeEditions(notebook: Notebook, name: string): Editions {
 
 /** A RISE speaker note, or a cell tagged as an instructor note: either way not for students. */
 export function isInstructorNote(cell: Cell): boolean {
-  const slideshow = cell.metadata["slideshow"];
-  const slideType = typeof slideshow === "object" && slideshow !== null ? (slideshow as Record<string, unknown>)["slide_type"] : undefined;
-  return cellTags(cell).includes(INSTRUCTOR_NOTE_TAG) || slideType === "notes";
+  return hasTag(cell, INSTRUCTOR_NOTE_TAG) || asRecord(cell.metadata["slideshow"])["slide_type"] === "notes";
 }
 
 export function instructorEdition(notebook: Notebook): Notebook {
@@ -73,12 +71,12 @@ function markerStyle(cell: Cell): MarkerStyle | undefined {
 /** The note with a visible heading (unless it has one) and the tag and slide type both set. */
 function markedNote(cell: Cell): Cell {
   const alreadyMarked = /^\s*(?:>\s*)?\*\*Instructor note/i.test(cell.source);
-  const tags = cellTags(cell).includes(INSTRUCTOR_NOTE_TAG) ? cellTags(cell) : [...cellTags(cell), INSTRUCTOR_NOTE_TAG];
+  const tagged = withTag(cell, INSTRUCTOR_NOTE_TAG);
   const slideshow = { ...asRecord(cell.metadata["slideshow"]), slide_type: "notes" };
   return {
-    ...cell,
+    ...tagged,
     source: alreadyMarked ? cell.source : `${INSTRUCTOR_NOTE_HEADING}\n\n${cell.source}`,
-    metadata: { ...cell.metadata, tags, slideshow },
+    metadata: { ...tagged.metadata, slideshow },
   };
 }
 

@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { cellTags, type Notebook, type Output } from "../../src/notebook/nbformat";
+import { TAG_SKIP_EXECUTION, hasTag, type Notebook, type Output } from "../../src/notebook/nbformat";
 import { projectRoot } from "../../src/notebook/paths";
 import type { CellExecution } from "./jupyter-driver";
 import { guidsIn, maskVolatile, type MaskOptions } from "./mask";
@@ -69,7 +69,7 @@ export function maskedByCell(executions: readonly CellExecution[], round: number
 export function committedMaskedByCell(notebook: Notebook, options: MaskOptions): MaskedOutputs {
   const masked: MaskedOutputs = {};
   for (const cell of notebook.cells) {
-    if (cell.cell_type !== "code" || cellTags(cell).includes("skip-execution") || !cell.source.trim()) continue;
+    if (cell.cell_type !== "code" || hasTag(cell, TAG_SKIP_EXECUTION) || !cell.source.trim()) continue;
     masked[cell.id] = maskVolatile(canonicalOutputText(cell.outputs), options);
   }
   return masked;
