@@ -4,8 +4,8 @@
  *
  * Both say the same thing: one row per operation with its item, status code *and* name, and RU,
  * under a summary line that states what happened to the batch as a whole. The pieces other
- * renderings share are here too: status names and tones, charges, the one-line summary, and the
- * text table.
+ * renderings share are here too: status names and tones, charges, the one-line summaries (the
+ * verdict, and the operations' charges against the batch's), and the text table.
  */
 import { STATUS_CODES } from "node:http";
 import { styleText } from "node:util";
@@ -147,6 +147,36 @@ export function summaryLine({ verdict, detail }: { verdict: string; detail: stri
 /** "Committed: all 100 operations succeeded ..." — the verdict and its sentence, without the table. */
 export function outcomeLine(outcome: BatchOutcome): string {
   return summaryLine(outcomeSummary(outcome));
+}
+
+export interface ChargeBreakdown {
+  /** Each operation's own `requestCharge`, in order. */
+  operationCharges: number[];
+  sumOfOperations: number;
+  /** The batch's `x-ms-request-charge` header: what the whole request cost. */
+  batchCharge: number;
+  /** Equal to two decimals, the precision the service reports charges with. */
+  equal: boolean;
+}
+
+/** The charge of every operation and of the batch, for outcomes where operations ran. */
+export function chargeBreakdown(outcome: BatchOutcome): ChargeBreakdown {
+  const operationCharges = outcome.kind === "rejected" ? [] : outcome.operations.map((operation) => operation.requestCharge);
+  const sumOfOperations = roundCharge(operationCharges.reduce((total, charge) => total + charge, 0));
+  const batchCharge = roundCharge(outcome.requestCharge);
+  return { operationCharges, sumOfOperations, batchCharge, equal: sumOfOperations === batchCharge };
+}
+
+/**
+ * "Operations: 6.10 + 1.00 + 5.60 = 12.70 RU; the batch's x-ms-request-charge: 12.70 RU (the same)."
+ * Every operation's charge against the batch's total, for cells where a full table would drown the point.
+ */
+export function chargeLine(outcome: BatchOutcome): string {
+  const { operationCharges, sumOfOperations, batchCharge, equal } = chargeBreakdown(outcome);
+  if (operationCharges.length === 0) return `No operation ran, so nothing was charged for operations (batch: ${formatCharge(batchCharge)} RU).`;
+  const terms = operationCharges.map(formatCharge).join(" + ");
+  const verdict = equal ? "the same" : `a difference of ${formatCharge(Math.abs(batchCharge - sumOfOperations))} RU`;
+  return `Operations: ${terms} = ${formatCharge(sumOfOperations)} RU; the batch's x-ms-request-charge: ${formatCharge(batchCharge)} RU (${verdict}).`;
 }
 
 /** A committed batch reads as a success; a rolled-back or rejected one as a failure. */

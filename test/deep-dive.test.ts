@@ -21,7 +21,7 @@ import {
   userPartition,
 } from "../src/deep-dive-data";
 import { MAX_BATCH_REQUEST_BYTES, batchRequestBytes, itemOfSize, numberedCreates } from "../src/limits";
-import { chargeBreakdown } from "../src/outcome-lines";
+import { chargeBreakdown } from "../src/format";
 import { startDeepDive, type DeepDiveFixture } from "./deep-dive-fixture";
 import { loadConfig } from "../src/config";
 

@@ -1,8 +1,7 @@
-/** One-line readings of an outcome: the verdict alone (format.ts), and operations' charges against the batch's. */
+/** One-line readings of an outcome: the verdict alone, and operations' charges against the batch's. */
 import { describe, expect, it } from "vitest";
 import { classifyBatchError, classifyBatchResponse, create, read } from "../src/batch";
-import { outcomeLine } from "../src/format";
-import { chargeBreakdown, chargeLine } from "../src/outcome-lines";
+import { chargeBreakdown, chargeLine, outcomeLine } from "../src/format";
 
 const committed = classifyBatchResponse(
   {
