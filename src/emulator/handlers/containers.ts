@@ -27,7 +27,7 @@ function normalizeIndexingPolicy(input: unknown): Json {
 /** The throughput a container gets on the service when neither it nor its database asks for any. */
 const DEFAULT_CONTAINER_THROUGHPUT = { offerThroughput: 400, offerIsRUPerMinuteThroughputEnabled: false };
 
-/** The stored container: what the client sent, with the service's defaults and system properties. */
+/** The stored container: what the client sent, with the service's defaults and system properties; a replaced one keeps its `_rid`. */
 function containerResource(body: Json, databaseRid: string, previous?: Json): Json {
   const rid = (previous?._rid as string | undefined) ?? newContainerRid(databaseRid);
   const { _rid, _self, _etag, _ts, _docs, _sprocs, _triggers, _udfs, _conflicts, ...settings } = body;
@@ -122,8 +122,8 @@ export const replaceContainer: Handler = (context, request) => {
     if (ifMatch !== undefined && ifMatch !== container.resource._etag) {
       throw new CosmosError(412, "The container was changed since it was read.");
     }
-    const next = containerResource({ ...body, partitionKey: body.partitionKey ?? container.definition }, "", container.resource);
-    next._self = container.resource._self;
+    const databaseRid = context.store.database(container.databaseId).rid;
+    const next = containerResource({ ...body, partitionKey: body.partitionKey ?? container.definition }, databaseRid, container.resource);
     if (JSON.stringify(next.partitionKey) !== JSON.stringify(container.definition)) {
       throw badRequest("The partition key of a container cannot be changed.");
     }
