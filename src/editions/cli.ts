@@ -4,11 +4,11 @@
  * editions of the notebooks (default: every notebook in notebooks/) to
  * `DIR/student/<name>.ipynb` and `DIR/instructor/<name>.ipynb` (default DIR: out/editions).
  */
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readNotebook, writeNotebook } from "../notebook/nbformat";
-import { projectRoot } from "../notebook/paths";
+import { labNotebooks, projectRoot } from "../notebook/paths";
 import { EditionError, makeEditions, rebaseRelativeImports } from "./editions";
 
 const USAGE = `Usage: cli.js [--out DIR] [NOTEBOOK.ipynb ...]
@@ -39,15 +39,6 @@ export async function writeEditions(notebookPaths: readonly string[], outDir: st
   return { written };
 }
 
-export async function defaultNotebooks(root: string = projectRoot()): Promise<string[]> {
-  const folder = join(root, "notebooks");
-  const names = await readdir(folder);
-  return names
-    .filter((name) => name.endsWith(".ipynb") && !name.endsWith(".executed.ipynb"))
-    .sort()
-    .map((name) => join(folder, name));
-}
-
 function displayPath(path: string): string {
   const fromProject = relative(projectRoot(), path);
   return fromProject.startsWith("..") ? path : fromProject;
@@ -63,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const notebooks = positionals.length > 0 ? positionals.map((path) => resolve(path)) : await defaultNotebooks();
+  const notebooks = positionals.length > 0 ? positionals.map((path) => resolve(path)) : labNotebooks();
   const outDir = resolve(values.out ?? join(projectRoot(), "out", "editions"));
   const { written } = await writeEditions(notebooks, outDir);
   for (const path of written) console.log(`wrote ${displayPath(path)}`);

@@ -2,7 +2,7 @@
  * Where the project and its tslab live. Resolved from this file, not the working directory, so the
  * runner works the same from `npm run`, from dist/ and from vitest (which runs src/ directly).
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -12,6 +12,15 @@ export function projectRoot(): string {
     if (existsSync(join(dir, "package.json")) && !dir.split(/[\\/]/).includes("node_modules")) return dir;
     if (dirname(dir) === dir) throw new Error(`No package.json above ${__dirname}; is the project installed?`);
   }
+}
+
+/** Every notebook in notebooks/ (not the `.executed.ipynb` copies a run may write), sorted: a new lab is picked up the day it is added. */
+export function labNotebooks(root: string = projectRoot()): string[] {
+  const folder = join(root, "notebooks");
+  return readdirSync(folder)
+    .filter((name) => name.endsWith(".ipynb") && !name.endsWith(".executed.ipynb"))
+    .sort()
+    .map((name) => join(folder, name));
 }
 
 /** The project's own tslab entry script, run with this Node (`process.execPath`), never a global tslab. */

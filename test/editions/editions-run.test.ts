@@ -11,8 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXERCISE_NOT_DONE } from "../../src/editions/editions";
 import { outputsToText } from "../../src/notebook/outputs";
-import { projectRoot } from "../../src/notebook/paths";
-import { discoverNotebooks } from "../jupyter/compare";
+import { labNotebooks, projectRoot } from "../../src/notebook/paths";
 import { describeFailures, executeNotebook, jupyterIsInstalled, temporaryKernel } from "../jupyter/jupyter-driver";
 
 const execFileAsync = promisify(execFile);
@@ -23,7 +22,7 @@ const hasJupyter = jupyterIsInstalled();
 /** Notebooks whose editions are worth running: the fixture, and every lab notebook with an exercise. */
 const notebooksWithExercises = [
   join(FIXTURES, "exercises.ipynb"),
-  ...discoverNotebooks().filter((path) => readFileSync(path, "utf8").includes("BEGIN SOLUTION")),
+  ...labNotebooks().filter((path) => readFileSync(path, "utf8").includes("BEGIN SOLUTION")),
 ];
 
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

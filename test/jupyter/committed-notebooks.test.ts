@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseNotebook } from "../../src/notebook/nbformat";
-import { discoverNotebooks } from "./compare";
+import { labNotebooks } from "../../src/notebook/paths";
 import { executeNotebook, jupyterIsInstalled, temporaryKernel } from "./jupyter-driver";
 import { findSecrets, findSecretsInText } from "./secrets";
 
@@ -19,7 +19,7 @@ interface RawNotebook {
   cells?: Array<{ id?: unknown }>;
 }
 
-describe.each(discoverNotebooks().map((path) => [basename(path), path]))("committed %s", (_, path) => {
+describe.each(labNotebooks().map((path) => [basename(path), path]))("committed %s", (_, path) => {
   const text = readFileSync(path, "utf8");
 
   it("is nbformat 4.5 or later and every cell has its own valid id", () => {

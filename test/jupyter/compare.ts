@@ -2,23 +2,13 @@
  * Outputs as comparable text: every cell's outputs in one canonical string, volatile values masked.
  * Two runs agree when these maps are equal; a diff of the maps names the cell that changed.
  */
-import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
 import { TAG_SKIP_EXECUTION, hasTag, type Notebook, type Output } from "../../src/notebook/nbformat";
 import { projectRoot } from "../../src/notebook/paths";
 import type { CellExecution } from "./jupyter-driver";
 import { guidsIn, maskVolatile, type MaskOptions } from "./mask";
 
 export type MaskedOutputs = Record<string, string>;
-
-/** Every notebook in notebooks/, so a new lab is tested the day it is added. */
-export function discoverNotebooks(folder = join(projectRoot(), "notebooks")): string[] {
-  return readdirSync(folder)
-    .filter((name) => name.endsWith(".ipynb") && !name.endsWith(".executed.ipynb"))
-    .sort()
-    .map((name) => join(folder, name));
-}
 
 /** Masks for one notebook: this machine's folders, and the GUIDs the notebook writes as data. */
 export function maskOptionsFor(notebook: Notebook): MaskOptions {

@@ -10,13 +10,8 @@
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readNotebook, type Notebook } from "../../src/notebook/nbformat";
-import {
-  committedMaskedByCell,
-  discoverNotebooks,
-  hasCommittedOutputs,
-  maskOptionsFor,
-  maskedByCell,
-} from "./compare";
+import { labNotebooks } from "../../src/notebook/paths";
+import { committedMaskedByCell, hasCommittedOutputs, maskOptionsFor, maskedByCell } from "./compare";
 import {
   MISSING_JUPYTER_MESSAGE,
   describeFailures,
@@ -32,7 +27,7 @@ const REFRESH_OUTPUTS_COMMAND = "npm run build && node dist/notebook/cli.js run 
 const NOTEBOOK_TIMEOUT_MS = 240_000;
 
 const hasJupyter = jupyterIsInstalled();
-const notebooks = discoverNotebooks();
+const notebooks = labNotebooks();
 
 describe.runIf(hasJupyter).each(notebooks.map((path) => [basename(path), path]))("%s in real Jupyter", (name, path) => {
   let kernel: Awaited<ReturnType<typeof temporaryKernel>>;
