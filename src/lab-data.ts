@@ -1,6 +1,8 @@
 /**
- * The lab's products and categories, exactly as the exercise uses them: two batches in the
- * "used accessories" category, the second of which carries a helmet from another category.
+ * The lab's products and categories, exactly as notebooks/04-sdk-batch.ipynb defines them (the
+ * notebook spells them out for the learner, so it does not import these): two batches in the
+ * "used accessories" category, the second of which carries a helmet from another category. The
+ * tests use them to check the helpers against the notebook's own data.
  */
 
 export const usedAccessoriesCategoryId = "9603ca6c-9e28-4a02-9194-51cdb7fea816";

@@ -12,7 +12,6 @@ export { create, upsert, read, replace, remove, patch, runBatch, readPartition, 
 export type { BatchOutcome, OperationOutcome } from "./batch";
 export { formatOutcomeText, formatOutcomeHtml, formatItemsText, formatItemsHtml, statusText, outcomeLine, chargeLine, chargeBreakdown } from "./format";
 export { show } from "./display";
-export { labProducts, usedAccessoriesCategoryId, pristineAccessoriesCategoryId } from "./lab-data";
 export { runBulk, compareBatchWithBulk, bulkSummary } from "./bulk";
 export type { BulkOutcome, BulkOperationOutcome } from "./bulk";
 export { drawPartitionChange, showPartitionChange, compareSnapshots } from "./partition-picture";
