@@ -11,11 +11,11 @@ import { outputsToText } from "../../src/notebook/outputs";
 import { projectRoot } from "../../src/notebook/paths";
 import { committedMaskedByCell, maskOptionsFor, maskedByCell } from "./compare";
 import {
-  MISSING_JUPYTER_MESSAGE,
   describeFailures,
   executeNotebook,
   jupyterIsInstalled,
   temporaryKernel,
+  testsWithoutJupyter,
   type CellExecution,
   type DriverReport,
 } from "./jupyter-driver";
@@ -98,11 +98,4 @@ describe.runIf(hasJupyter)("the Jupyter harness on deliberately broken notebooks
   });
 });
 
-describe.runIf(!hasJupyter)("the Jupyter harness without Jupyter", () => {
-  // CI installs Jupyter (.ci/run), so there a missing Jupyter is a broken setup, not a reason to skip.
-  it.runIf(Boolean(process.env["CI"]))("needs Jupyter on CI", () => {
-    throw new Error(MISSING_JUPYTER_MESSAGE);
-  });
-  // Elsewhere the notebook tests are skipped, and the skipped test's name says how to get Jupyter.
-  if (!process.env["CI"]) it.skip(`is skipped. ${MISSING_JUPYTER_MESSAGE}`, () => undefined);
-});
+describe.runIf(!hasJupyter)("the Jupyter harness without Jupyter", () => testsWithoutJupyter("is skipped"));

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import { it } from "vitest";
 import { installProjectKernel, jupyterEnv, type ProjectKernel } from "../../src/notebook/jupyter";
 import { normaliseOutput, type Output } from "../../src/notebook/nbformat";
 import { projectRoot } from "../../src/notebook/paths";
@@ -57,6 +58,18 @@ export interface DriverOptions {
 export function jupyterIsInstalled(): boolean {
   const probe = spawnSync(JUPYTER_PYTHON, ["-c", "import nbclient, nbformat, jupyter_client"], { stdio: "ignore" });
   return probe.status === 0;
+}
+
+/**
+ * What stands in for the Jupyter tests when Jupyter is missing. CI installs Jupyter (.ci/run), so
+ * there a missing Jupyter is a broken setup and a failure, not a reason to skip. Elsewhere the tests
+ * are skipped, and the skipped test's name (`skipped`, e.g. "are skipped") says how to get Jupyter.
+ */
+export function testsWithoutJupyter(skipped: string): void {
+  it.runIf(Boolean(process.env["CI"]))("needs Jupyter on CI", () => {
+    throw new Error(MISSING_JUPYTER_MESSAGE);
+  });
+  if (!process.env["CI"]) it.skip(`${skipped}. ${MISSING_JUPYTER_MESSAGE}`, () => undefined);
 }
 
 /** A project kernelspec in a fresh temporary folder; `dispose` removes it. */

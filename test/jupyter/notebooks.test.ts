@@ -13,11 +13,11 @@ import { readNotebook, type Notebook } from "../../src/notebook/nbformat";
 import { labNotebooks } from "../../src/notebook/paths";
 import { committedMaskedByCell, hasCommittedOutputs, maskOptionsFor, maskedByCell } from "./compare";
 import {
-  MISSING_JUPYTER_MESSAGE,
   describeFailures,
   executeNotebook,
   jupyterIsInstalled,
   temporaryKernel,
+  testsWithoutJupyter,
   type DriverReport,
 } from "./jupyter-driver";
 import type { MaskOptions } from "./mask";
@@ -79,14 +79,7 @@ describe.runIf(hasJupyter).each(notebooks.map((path) => [basename(path), path]))
   });
 });
 
-describe.runIf(!hasJupyter)("notebooks in real Jupyter", () => {
-  // CI installs Jupyter (.ci/run), so there a missing Jupyter is a broken setup, not a reason to skip.
-  it.runIf(Boolean(process.env["CI"]))("needs Jupyter on CI", () => {
-    throw new Error(MISSING_JUPYTER_MESSAGE);
-  });
-  // Elsewhere the notebook tests are skipped, and the skipped test's name says how to get Jupyter.
-  if (!process.env["CI"]) it.skip(`are skipped. ${MISSING_JUPYTER_MESSAGE}`, () => undefined);
-});
+describe.runIf(!hasJupyter)("notebooks in real Jupyter", () => testsWithoutJupyter("are skipped"));
 
 describe("notebook discovery", () => {
   it("finds the lab notebooks", () => {
