@@ -159,8 +159,8 @@ export function joinMultiline(value: unknown): string {
   return "";
 }
 
-// Cell ids: letters, digits, "-" and "_", 1 to 64 characters (nbformat 4.5 schema).
-const VALID_CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
+/** Cell ids: letters, digits, "-" and "_", 1 to 64 characters (nbformat 4.5 schema). */
+export const VALID_CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
 
 function normaliseCell(raw: unknown, index: number, usedIds: Set<string>): Cell {
   if (!isRecord(raw)) throw new NotebookFormatError(`cell ${index} is not an object`);

@@ -6,12 +6,10 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseNotebook } from "../../src/notebook/nbformat";
+import { VALID_CELL_ID, parseNotebook } from "../../src/notebook/nbformat";
 import { labNotebooks } from "../../src/notebook/paths";
 import { executeNotebook, jupyterIsInstalled, temporaryKernel } from "./jupyter-driver";
 import { findSecrets, findSecretsInText } from "./secrets";
-
-const VALID_CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/;
 
 interface RawNotebook {
   nbformat?: unknown;
