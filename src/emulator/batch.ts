@@ -53,8 +53,6 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
 /** Turns one wire operation into an `ItemOperation`; a malformed one is a 400 for that operation. */
 export function toItemOperation(wire: WireOperation): ItemOperation {
   const type = typeof wire.operationType === "string" ? wire.operationType.toLowerCase() : "";
-  const ifMatch = optionalString(wire.ifMatch);
-  const ifNoneMatch = optionalString(wire.ifNoneMatch);
   const id = (): string => {
     if (typeof wire.id !== "string" || wire.id === "") throw badRequest("The operation has no 'id'.");
     return wire.id;
@@ -63,7 +61,7 @@ export function toItemOperation(wire: WireOperation): ItemOperation {
     if (wire.resourceBody === undefined) throw badRequest("The operation has no 'resourceBody'.");
     return wire.resourceBody;
   };
-  const conditions = { ...(ifMatch === undefined ? {} : { ifMatch }), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }) };
+  const conditions = { ifMatch: optionalString(wire.ifMatch), ifNoneMatch: optionalString(wire.ifNoneMatch) };
   switch (type) {
     case "create":
       return { kind: "create", body: body() };
@@ -76,7 +74,7 @@ export function toItemOperation(wire: WireOperation): ItemOperation {
       return { kind: "replace", id: replaceId, body: resourceBody, ...conditions };
     }
     case "read":
-      return { kind: "read", id: id(), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }) };
+      return { kind: "read", id: id(), ifNoneMatch: conditions.ifNoneMatch };
     case "delete":
       return { kind: "delete", id: id(), ...conditions };
     case "patch":

@@ -4,7 +4,13 @@
  */
 import { badRequest } from "../errors";
 import { header, headerIs, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http";
-import { executeOperation, type ItemOperation, type PartitionTarget, type Preconditions } from "../item-operations";
+import {
+  executeOperation,
+  type ItemOperation,
+  type OperationOutcome,
+  type PartitionTarget,
+  type Preconditions,
+} from "../item-operations";
 import {
   canonicalKey,
   isPrefixOf,
@@ -52,23 +58,27 @@ function targetOf(scope: ItemScope, request: EmulatorRequest, body?: unknown): P
   return { container: scope.container, databaseRid: scope.databaseRid, key: canonicalKey(value) };
 }
 
-const conditions = (request: EmulatorRequest): Preconditions => {
-  const ifMatch = header(request, "if-match");
-  const ifNoneMatch = header(request, "if-none-match");
-  return { ...(ifMatch === undefined ? {} : { ifMatch }), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }) };
-};
+const conditions = (request: EmulatorRequest): Preconditions => ({
+  ifMatch: header(request, "if-match"),
+  ifNoneMatch: header(request, "if-none-match"),
+});
+
+/** The reply to a point operation: the item and its ETag, when it has one (not after delete or a 304). */
+function itemReply(outcome: OperationOutcome, container: Container): Reply {
+  return {
+    status: outcome.status,
+    ...(outcome.item ? { body: outcome.item, headers: { etag: outcome.item._etag as string } } : {}),
+    charge: outcome.charge,
+    lsn: container.lsn,
+  };
+}
 
 async function write(scope: ItemScope, target: PartitionTarget, operation: ItemOperation): Promise<Reply> {
   const outcome = await withStagedPartition(scope, target.key, (staged) => ({
     value: executeOperation(staged, target, operation),
     commit: true,
   }));
-  return {
-    status: outcome.status,
-    ...(outcome.item ? { body: outcome.item, headers: { etag: outcome.item._etag as string } } : {}),
-    charge: outcome.charge,
-    lsn: scope.container.lsn,
-  };
+  return itemReply(outcome, scope.container);
 }
 
 export const createItem: Handler = (context, request) => {
@@ -82,21 +92,9 @@ export const createItem: Handler = (context, request) => {
 export const readItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const target = targetOf(scope, request);
-  const ifNoneMatch = header(request, "if-none-match");
   const partition = scope.container.partitions.get(target.key) ?? new Map<string, Json>();
-  const outcome = executeOperation(partition, target, {
-    kind: "read",
-    id: request.params.id ?? "",
-    ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }),
-  });
-  if (!outcome.item) return { status: outcome.status, charge: outcome.charge, lsn: scope.container.lsn };
-  return {
-    status: outcome.status,
-    body: outcome.item,
-    headers: { etag: outcome.item._etag as string },
-    charge: outcome.charge,
-    lsn: scope.container.lsn,
-  };
+  const operation: ItemOperation = { kind: "read", id: request.params.id ?? "", ifNoneMatch: header(request, "if-none-match") };
+  return itemReply(executeOperation(partition, target, operation), scope.container);
 };
 
 export const replaceItem: Handler = (context, request) => {
