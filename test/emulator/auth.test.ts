@@ -4,8 +4,8 @@
  */
 import { createHmac } from "node:crypto";
 import type { CosmosClientOptions } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawRequest, startTestEmulator, statusOf, uniqueId, type TestEmulator } from "./support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { rawRequest, statusOf, uniqueId, useTestEmulator } from "./support";
 
 const OTHER_KEY = Buffer.alloc(64, 7).toString("base64");
 
@@ -20,11 +20,7 @@ const fakeCredential: NonNullable<CosmosClientOptions["aadCredentials"]> = {
 };
 
 describe("master key", () => {
-  let env: TestEmulator;
-  beforeAll(async () => {
-    env = await startTestEmulator();
-  });
-  afterAll(() => env?.stop());
+  const env = useTestEmulator();
 
   it("accepts the right key, through the SDK and signed by hand (a signature with '+' included)", async () => {
     const { resource } = await env.client.databases.createIfNotExists({ id: "authdb" });
@@ -78,13 +74,11 @@ describe("master key", () => {
 });
 
 describe("Entra ID mode (key-and-entra)", () => {
-  let env: TestEmulator;
+  const env = useTestEmulator({ auth: "key-and-entra" });
   beforeAll(async () => {
-    env = await startTestEmulator({ auth: "key-and-entra" });
     const { database } = await env.client.databases.createIfNotExists({ id: "cosmicworks" });
     await database.containers.createIfNotExists({ id: "products", partitionKey: { paths: ["/categoryId"] } });
   });
-  afterAll(() => env?.stop());
 
   it("lets an Entra identity work with items, but not create databases or containers (403, sub-status 5300)", async () => {
     const entra = env.clientWith({ key: undefined, aadCredentials: fakeCredential });

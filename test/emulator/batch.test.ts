@@ -3,16 +3,15 @@
  * successful batch, and rollback proven by reading back. Real SDK, real HTTPS.
  */
 import type { Container, OperationInput, OperationResponse } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawRequest, startTestEmulator, uniqueId, type TestEmulator } from "./support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { rawRequest, uniqueId, useTestEmulator } from "./support";
 
-let env: TestEmulator;
+const env = useTestEmulator();
 let container: Container;
 let hierarchical: Container;
 const DB = "batchdb";
 
 beforeAll(async () => {
-  env = await startTestEmulator();
   const { database } = await env.client.databases.createIfNotExists({ id: DB });
   ({ container } = await database.containers.createIfNotExists({ id: "products", partitionKey: { paths: ["/categoryId"] } }));
   ({ container: hierarchical } = await database.containers.createIfNotExists({
@@ -20,7 +19,6 @@ beforeAll(async () => {
     partitionKey: { paths: ["/tenant", "/user"], kind: "MultiHash" as never, version: 2 },
   }));
 });
-afterAll(() => env?.stop());
 
 const statuses = (result: OperationResponse[] | undefined) => result?.map((r) => r.statusCode);
 

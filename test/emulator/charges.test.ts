@@ -4,18 +4,16 @@
  * header is the sum of its operations.
  */
 import type { Container } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, type TestEmulator } from "./support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestEmulator } from "./support";
 
-let env: TestEmulator;
+const env = useTestEmulator();
 let container: Container;
 
 beforeAll(async () => {
-  env = await startTestEmulator();
   const { database } = await env.client.databases.create({ id: "charges" });
   ({ container } = await database.containers.create({ id: "items", partitionKey: { paths: ["/pk"] } }));
 });
-afterAll(() => env?.stop());
 
 describe("request charges", () => {
   it("charges 1 RU for a point read of a small item and more for a large one", async () => {

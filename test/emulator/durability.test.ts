@@ -9,8 +9,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CosmosClient, type OperationInput } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, uniqueId, type TestEmulator } from "./support";
+import { afterAll, describe, expect, it } from "vitest";
+import { startTestEmulator, uniqueId, useTestEmulator } from "./support";
 
 const CATEGORY = "9603ca6c-9e28-4a02-9194-51cdb7fea816";
 
@@ -135,11 +135,7 @@ describe("persistence across kill -9", () => {
 });
 
 describe("concurrent batches on one logical partition", () => {
-  let env: TestEmulator;
-  beforeAll(async () => {
-    env = await startTestEmulator();
-  });
-  afterAll(() => env?.stop());
+  const env = useTestEmulator();
 
   it("lets exactly one of many batches racing for one id win, and the losers commit nothing", async () => {
     const container = await prepare(env.client);

@@ -4,18 +4,17 @@
  * comes back 207 with [424, 400] and commits nothing.
  */
 import type { Container, OperationInput } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, type TestEmulator } from "./support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestEmulator } from "./support";
 
 const BIKE_PARTS = "9603ca6c-9e28-4a02-9194-51cdb7fea816";
 const HELMETS = "0feee2e4-687a-4d69-b64e-be36afc33e74";
 
 describe("the lab's transactional batches", () => {
-  let env: TestEmulator;
+  const env = useTestEmulator();
   let container: Container;
 
   beforeAll(async () => {
-    env = await startTestEmulator();
     const { database } = await env.client.databases.createIfNotExists({ id: "cosmicworks" });
     ({ container } = await database.containers.createIfNotExists({
       id: "products",
@@ -23,7 +22,6 @@ describe("the lab's transactional batches", () => {
       throughput: 400,
     }));
   });
-  afterAll(() => env?.stop());
 
   it("creates the database and container once, and finds them on the second call", async () => {
     const again = await env.client.databases.createIfNotExists({ id: "cosmicworks" });

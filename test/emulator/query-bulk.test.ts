@@ -3,10 +3,10 @@
  * bulk (independent operations, 207 per failed operation, nothing atomic) through the real SDK.
  */
 import { BulkOperationType, type Container, type OperationInput } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, statusOf, uniqueId, type TestEmulator } from "./support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { statusOf, uniqueId, useTestEmulator } from "./support";
 
-let env: TestEmulator;
+const env = useTestEmulator();
 let container: Container;
 
 interface Product {
@@ -25,12 +25,10 @@ const PRODUCTS: Product[] = [
 ];
 
 beforeAll(async () => {
-  env = await startTestEmulator();
   const { database } = await env.client.databases.create({ id: "querydb" });
   ({ container } = await database.containers.create({ id: "products", partitionKey: { paths: ["/categoryId"] } }));
   for (const product of PRODUCTS) await container.items.create(product);
 });
-afterAll(() => env?.stop());
 
 describe("queries", () => {
   it("filters with parameters within one partition", async () => {

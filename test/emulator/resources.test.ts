@@ -3,19 +3,17 @@
  * conditional requests, patch, delete by partition key) through the real SDK.
  */
 import type { Container, Database, PatchRequestBody } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawRequest, startTestEmulator, statusOf, uniqueId, type TestEmulator } from "./support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { rawRequest, statusOf, uniqueId, useTestEmulator } from "./support";
 
-let env: TestEmulator;
+const env = useTestEmulator();
 let database: Database;
 let container: Container;
 
 beforeAll(async () => {
-  env = await startTestEmulator();
   ({ database } = await env.client.databases.create({ id: "resources" }));
   ({ container } = await database.containers.create({ id: "items", partitionKey: { paths: ["/pk"] } }));
 });
-afterAll(() => env?.stop());
 
 describe("account", () => {
   it("reports an account whose locations point at the emulator", async () => {

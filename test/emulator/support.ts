@@ -5,6 +5,7 @@
 import { createHmac } from "node:crypto";
 import https from "node:https";
 import { CosmosClient, type Container, type ContainerRequest, type CosmosClientOptions } from "@azure/cosmos";
+import { afterAll, beforeAll } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index";
 
 export interface TestEmulator {
@@ -40,6 +41,32 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       agent.destroy();
       await emulator.stop();
     },
+  };
+}
+
+/**
+ * Starts one emulator before the tests of the enclosing file (or describe block) and stops it after
+ * them. The returned object forwards to that emulator, so it can be captured before it starts.
+ */
+export function useTestEmulator(options: EmulatorOptions = {}): TestEmulator {
+  let running: TestEmulator | undefined;
+  beforeAll(async () => {
+    running = await startTestEmulator(options);
+  });
+  afterAll(() => running?.stop());
+  const current = (): TestEmulator => {
+    if (!running) throw new Error("the test emulator is used before its beforeAll has run");
+    return running;
+  };
+  return {
+    get emulator() {
+      return current().emulator;
+    },
+    get client() {
+      return current().client;
+    },
+    clientWith: (options) => current().clientWith(options),
+    stop: () => current().stop(),
   };
 }
 

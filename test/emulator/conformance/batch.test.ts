@@ -4,15 +4,10 @@
  * rewritten for the embedded emulator.
  */
 import { BulkOperationType, PartitionKeyKind, PatchOperationType, type Container, type OperationInput, type OperationResponse, type PartitionKey } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, uniqueId, type TestEmulator } from "../support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { uniqueId, useTestEmulator } from "../support";
 
-let env: TestEmulator;
-
-beforeAll(async () => {
-  env = await startTestEmulator();
-});
-afterAll(() => env?.stop());
+const env = useTestEmulator();
 
 const isOperationResponse = (value: unknown): value is OperationResponse =>
   typeof value === "object" && value !== null && Object.hasOwn(value, "statusCode") && Object.hasOwn(value, "requestCharge");

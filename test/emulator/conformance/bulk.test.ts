@@ -17,15 +17,10 @@ import {
   type OperationInput,
   type PartitionKey,
 } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshContainer, startTestEmulator, uniqueId, type TestEmulator } from "../support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { freshContainer, uniqueId, useTestEmulator } from "../support";
 
-let env: TestEmulator;
-
-beforeAll(async () => {
-  env = await startTestEmulator();
-});
-afterAll(() => env?.stop());
+const env = useTestEmulator();
 
 const newContainer = (name: string, request: Omit<ContainerRequest, "id"> = {}): Promise<Container> =>
   freshContainer(env.client, name, request);

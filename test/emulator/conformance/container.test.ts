@@ -13,15 +13,10 @@ import {
   type Database,
   type IndexingPolicy,
 } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, statusOf, uniqueId, type TestEmulator } from "../support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { statusOf, uniqueId, useTestEmulator } from "../support";
 
-let env: TestEmulator;
-
-beforeAll(async () => {
-  env = await startTestEmulator();
-});
-afterAll(() => env?.stop());
+const env = useTestEmulator();
 
 const newDatabase = async (name: string, throughput?: number): Promise<Database> =>
   (await env.client.databases.create({ id: uniqueId(name), ...(throughput ? { throughput } : {}) })).database;

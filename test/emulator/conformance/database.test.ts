@@ -3,15 +3,10 @@
  * (Azure/azure-sdk-for-js, sdk/cosmosdb/cosmos), rewritten for the embedded emulator.
  */
 import type { DatabaseDefinition } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, statusOf, uniqueId, type TestEmulator } from "../support";
+import { describe, expect, it } from "vitest";
+import { statusOf, uniqueId, useTestEmulator } from "../support";
 
-let env: TestEmulator;
-
-beforeAll(async () => {
-  env = await startTestEmulator();
-});
-afterAll(() => env?.stop());
+const env = useTestEmulator();
 
 describe("database CRUD", () => {
   it("creates, lists, queries and deletes a database by name; reading it afterwards is 404", async () => {

@@ -5,17 +5,15 @@
  * characters and the characters the SDK refuses, through create, read, replace and delete.
  */
 import type { Container, Database } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, uniqueId, type TestEmulator } from "../support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { uniqueId, useTestEmulator } from "../support";
 
-let env: TestEmulator;
+const env = useTestEmulator();
 let database: Database;
 
 beforeAll(async () => {
-  env = await startTestEmulator();
   ({ database } = await env.client.databases.create({ id: "id encoding" }));
 });
-afterAll(() => env?.stop());
 
 const newContainer = async (name: string): Promise<Container> =>
   (await database.containers.create({ id: uniqueId(name), partitionKey: { paths: ["/pk"], version: undefined }, throughput: 25100 })).container;

@@ -14,17 +14,15 @@ import {
   type PartitionKeyDefinition,
   type PatchOperation,
 } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, statusOf, uniqueId, type TestEmulator } from "../support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { statusOf, uniqueId, useTestEmulator } from "../support";
 
-let env: TestEmulator;
+const env = useTestEmulator();
 let database: Database;
 
 beforeAll(async () => {
-  env = await startTestEmulator();
   ({ database } = await env.client.databases.create({ id: "sample 中文 database" }));
 });
-afterAll(() => env?.stop());
 
 interface TestItem {
   id?: string;

@@ -5,17 +5,12 @@
  * starts from an account with no databases, as upstream's does.
  */
 import { Constants, type Container, type OfferDefinition, type Resource } from "@azure/cosmos";
-import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
-import { freshContainer, startTestEmulator, statusOf, type TestEmulator } from "../support";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshContainer, statusOf, useTestEmulator } from "../support";
 
 type Offer = OfferDefinition & Partial<Resource>;
 
-let env: TestEmulator;
-
-beforeAll(async () => {
-  env = await startTestEmulator();
-});
-afterAll(() => env?.stop());
+const env = useTestEmulator();
 afterEach(async () => {
   const { resources } = await env.client.databases.readAll().fetchAll();
   await Promise.all(resources.map((db) => env.client.database(db.id).delete()));

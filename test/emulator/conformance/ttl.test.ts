@@ -4,15 +4,10 @@
  * expiry scenarios wait 10 to 25 seconds each; one short expiry check stands in for them here.
  */
 import { StatusCodes, type ContainerDefinition } from "@azure/cosmos";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, statusOf, uniqueId, type TestEmulator } from "../support";
+import { describe, expect, it } from "vitest";
+import { statusOf, uniqueId, useTestEmulator } from "../support";
 
-let env: TestEmulator;
-
-beforeAll(async () => {
-  env = await startTestEmulator();
-});
-afterAll(() => env?.stop());
+const env = useTestEmulator();
 
 describe("time to live", () => {
   it("keeps a valid defaultTtl and refuses invalid ones (400)", async () => {
