@@ -14,8 +14,8 @@
  */
 import { NOT_EXECUTED_RU, FAILED_OPERATION_RU, sumCharges } from "./charges";
 import { CosmosError, badRequest } from "./errors";
-import { executeOperation, type ItemOperation, type OperationOutcome, type PartitionTarget } from "./item-operations";
-import { canonicalKey, parsePartitionKey, requireFullKey, type PartitionKeyValue } from "./partition-key";
+import { executeOperation, partitionTarget, type ItemOperation, type OperationOutcome } from "./item-operations";
+import { canonicalKey, parsePartitionKey, toPartitionKey, type PartitionKeyValue } from "./partition-key";
 import { parsePatchRequest } from "./patch";
 import type { Json } from "./resources";
 import { withStagedPartition, type PartitionScope } from "./transactions";
@@ -23,6 +23,11 @@ import { withStagedPartition, type PartitionScope } from "./transactions";
 /** The service's limits on one batch. */
 export const MAX_BATCH_OPERATIONS = 100;
 export const MAX_BATCH_BYTES = 2_202_010;
+
+/** The partition scope of item operations, with the database rid their `_self` links carry. */
+export interface ItemScope extends PartitionScope {
+  databaseRid: string;
+}
 
 /** One entry of the response array. */
 export interface OperationResult {
@@ -117,23 +122,16 @@ export function parseBatchBody(raw: Buffer): WireOperation[] {
   return parsed.map((operation) => (operation !== null && typeof operation === "object" ? operation : {}) as WireOperation);
 }
 
-export async function runTransactionalBatch(
-  scope: PartitionScope,
-  databaseRid: string,
-  headerKey: PartitionKeyValue,
-  wire: WireOperation[],
-): Promise<BatchResult> {
-  requireFullKey(headerKey, scope.container.definition);
-  const key = canonicalKey(headerKey);
+export async function runTransactionalBatch(scope: ItemScope, headerKey: PartitionKeyValue, wire: WireOperation[]): Promise<BatchResult> {
+  const target = partitionTarget(scope.container, scope.databaseRid, headerKey);
   for (const operation of wire) {
     if (operation.partitionKey === undefined) continue;
-    const own = typeof operation.partitionKey === "string" ? parsePartitionKey(operation.partitionKey) : parsePartitionKey(JSON.stringify(operation.partitionKey));
-    if (canonicalKey(own) !== key) {
+    const own = typeof operation.partitionKey === "string" ? parsePartitionKey(operation.partitionKey) : toPartitionKey(operation.partitionKey);
+    if (canonicalKey(own) !== target.key) {
       throw badRequest("One or more operations within the batch request have a different partition key value than the request.");
     }
   }
-  const target: PartitionTarget = { container: scope.container, databaseRid, key };
-  const { results, committed } = await withStagedPartition(scope, key, (staged) => {
+  const { results, committed } = await withStagedPartition(scope, target.key, (staged) => {
     const done: OperationResult[] = [];
     for (const [index, operation] of wire.entries()) {
       try {
@@ -150,12 +148,7 @@ export async function runTransactionalBatch(
   return { status: committed ? 200 : 207, results, charge: sumCharges(results.map((r) => r.requestCharge)) };
 }
 
-export async function runBulk(
-  scope: PartitionScope,
-  databaseRid: string,
-  wire: WireOperation[],
-  continueOnError: boolean,
-): Promise<BatchResult> {
+export async function runBulk(scope: ItemScope, wire: WireOperation[], continueOnError: boolean): Promise<BatchResult> {
   const results: OperationResult[] = [];
   let stopped = false;
   for (const operation of wire) {
@@ -163,7 +156,7 @@ export async function runBulk(
       results.push({ statusCode: 424, requestCharge: NOT_EXECUTED_RU });
       continue;
     }
-    const result = await runOneBulkOperation(scope, databaseRid, operation);
+    const result = await runOneBulkOperation(scope, operation);
     results.push(result);
     if (result.statusCode >= 400 && !continueOnError) stopped = true;
   }
@@ -171,15 +164,12 @@ export async function runBulk(
   return { status: failed ? 207 : 200, results, charge: sumCharges(results.map((r) => r.requestCharge)) };
 }
 
-async function runOneBulkOperation(scope: PartitionScope, databaseRid: string, operation: WireOperation): Promise<OperationResult> {
+async function runOneBulkOperation(scope: ItemScope, operation: WireOperation): Promise<OperationResult> {
   try {
     if (typeof operation.partitionKey !== "string") throw badRequest("A bulk operation needs its own partitionKey.");
-    const value = parsePartitionKey(operation.partitionKey);
-    requireFullKey(value, scope.container.definition);
-    const key = canonicalKey(value);
+    const target = partitionTarget(scope.container, scope.databaseRid, parsePartitionKey(operation.partitionKey));
     const itemOperation = toItemOperation(operation);
-    const target: PartitionTarget = { container: scope.container, databaseRid, key };
-    return await withStagedPartition(scope, key, (staged) => {
+    return await withStagedPartition(scope, target.key, (staged) => {
       const outcome = executeOperation(staged, target, itemOperation);
       return { value: resultOf(outcome), commit: true };
     });

@@ -8,7 +8,7 @@
 import { byteSize, pointReadCharge, writeCharge } from "./charges";
 import { CosmosError, SubStatus, badRequest, conflict, preconditionFailed } from "./errors";
 import { isExpired } from "./expiry";
-import { canonicalKey, partitionKeyOf, readPath } from "./partition-key";
+import { canonicalKey, partitionKeyOf, readPath, requireFullKey, type PartitionKeyValue } from "./partition-key";
 import { applyPatch, touchesProtectedPath, type PatchRequest } from "./patch";
 import { matchesCondition } from "./query";
 import {
@@ -52,6 +52,12 @@ export interface PartitionTarget {
   databaseRid: string;
   /** Canonical partition key (see `canonicalKey`). */
   key: string;
+}
+
+/** Where operations on the logical partition `value` names land; 400 unless `value` is a full key. */
+export function partitionTarget(container: Container, databaseRid: string, value: PartitionKeyValue): PartitionTarget {
+  requireFullKey(value, container.definition);
+  return { container, databaseRid, key: canonicalKey(value) };
 }
 
 const PK_MISMATCH =

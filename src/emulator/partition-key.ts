@@ -96,8 +96,12 @@ export function parsePartitionKey(text: string): PartitionKeyValue {
   } catch {
     throw badRequest(`The partition key '${text}' is not valid JSON.`);
   }
-  if (!Array.isArray(parsed)) parsed = [parsed];
-  return (parsed as unknown[]).map((component) => {
+  return toPartitionKey(parsed);
+}
+
+/** A partition key value from parsed JSON: an array of components, or a single one. */
+export function toPartitionKey(parsed: unknown): PartitionKeyValue {
+  return (Array.isArray(parsed) ? parsed : [parsed]).map((component: unknown) => {
     if (isNone(component)) return NONE;
     if (component === null || ["string", "number", "boolean"].includes(typeof component)) {
       return component as PartitionKeyComponent;

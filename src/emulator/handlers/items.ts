@@ -6,24 +6,18 @@ import { badRequest } from "../errors";
 import { header, headerIs, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http";
 import {
   executeOperation,
+  partitionTarget,
   type ItemOperation,
   type OperationOutcome,
   type PartitionTarget,
   type Preconditions,
 } from "../item-operations";
-import {
-  canonicalKey,
-  isPrefixOf,
-  parsePartitionKey,
-  partitionKeyOf,
-  requireFullKey,
-  type PartitionKeyValue,
-} from "../partition-key";
+import { canonicalKey, isPrefixOf, parsePartitionKey, partitionKeyOf, type PartitionKeyValue } from "../partition-key";
 import { parsePatchRequest } from "../patch";
 import type { Json } from "../resources";
 import type { Container } from "../store";
-import { withStagedPartition, type PartitionScope } from "../transactions";
-import { parseBatchBody, runBulk, runTransactionalBatch, type BatchResult } from "../batch";
+import { withStagedPartition } from "../transactions";
+import { parseBatchBody, runBulk, runTransactionalBatch, type BatchResult, type ItemScope } from "../batch";
 import { feedReply, queryReply } from "./feeds";
 
 export const isQuery = (request: EmulatorRequest): boolean =>
@@ -32,10 +26,6 @@ export const isQueryPlan = (request: EmulatorRequest): boolean => headerIs(reque
 export const isBatch = (request: EmulatorRequest): boolean => headerIs(request, "x-ms-cosmos-is-batch-request");
 export const isAtomicBatch = (request: EmulatorRequest): boolean => isBatch(request) && headerIs(request, "x-ms-cosmos-batch-atomic");
 export const isBulk = (request: EmulatorRequest): boolean => isBatch(request) && !headerIs(request, "x-ms-cosmos-batch-atomic");
-
-interface ItemScope extends PartitionScope {
-  databaseRid: string;
-}
 
 function scopeOf(context: EmulatorContext, request: EmulatorRequest): ItemScope {
   const databaseId = request.params.db ?? "";
@@ -54,8 +44,7 @@ function targetOf(scope: ItemScope, request: EmulatorRequest, body?: unknown): P
   if (value === undefined) {
     throw badRequest("PartitionKey value must be supplied for this operation. Set the x-ms-documentdb-partitionkey header.");
   }
-  requireFullKey(value, scope.container.definition);
-  return { container: scope.container, databaseRid: scope.databaseRid, key: canonicalKey(value) };
+  return partitionTarget(scope.container, scope.databaseRid, value);
 }
 
 const conditions = (request: EmulatorRequest): Preconditions => ({
@@ -184,13 +173,13 @@ export const transactionalBatch: Handler = async (context, request) => {
   const operations = parseBatchBody(request.body);
   const key = headerPartitionKey(request);
   if (key === undefined) throw badRequest("A transactional batch needs the x-ms-documentdb-partitionkey header.");
-  return batchReply(await runTransactionalBatch(scope, scope.databaseRid, key, operations), scope.container);
+  return batchReply(await runTransactionalBatch(scope, key, operations), scope.container);
 };
 
 export const bulk: Handler = async (context, request) => {
   const scope = scopeOf(context, request);
   const operations = parseBatchBody(request.body);
   const continueOnError = header(request, "x-ms-cosmos-batch-continue-on-error")?.toLowerCase() !== "false";
-  return batchReply(await runBulk(scope, scope.databaseRid, operations, continueOnError), scope.container);
+  return batchReply(await runBulk(scope, operations, continueOnError), scope.container);
 };
 
