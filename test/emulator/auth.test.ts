@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import type { CosmosClientOptions } from "@azure/cosmos";
 import { beforeAll, describe, expect, it } from "vitest";
-import { rawRequest, statusOf, uniqueId, useTestEmulator } from "./support";
+import { errorOf, labProducts, rawRequest, statusOf, uniqueId, useTestEmulator } from "./support";
 
 const OTHER_KEY = Buffer.alloc(64, 7).toString("base64");
 
@@ -76,8 +76,7 @@ describe("master key", () => {
 describe("Entra ID mode (key-and-entra)", () => {
   const env = useTestEmulator({ auth: "key-and-entra" });
   beforeAll(async () => {
-    const { database } = await env.client.databases.createIfNotExists({ id: "cosmicworks" });
-    await database.containers.createIfNotExists({ id: "products", partitionKey: { paths: ["/categoryId"] } });
+    await labProducts(env.client);
   });
 
   it("lets an Entra identity work with items, but not create databases or containers (403, sub-status 5300)", async () => {
@@ -89,14 +88,10 @@ describe("Entra ID mode (key-and-entra)", () => {
     const batch = await container.items.batch([{ operationType: "Create", resourceBody: { id: "e2", categoryId: category } }], category);
     expect(batch.code).toBe(200);
 
-    const attempt = entra.databases.create({ id: uniqueId("denied") });
-    const error = await attempt.then(
-      () => undefined,
-      (e: { code?: number; substatus?: number; message?: string }) => e,
-    );
-    expect(error?.code).toBe(403);
-    expect(error?.substatus).toBe(5300);
-    expect(error?.message).toMatch(/cannot be authorized by AAD token in data plane/);
+    const error = await errorOf(entra.databases.create({ id: uniqueId("denied") }));
+    expect(error.code).toBe(403);
+    expect(error.substatus).toBe(5300);
+    expect(error.message).toMatch(/cannot be authorized by AAD token in data plane/);
     expect(await statusOf(entra.database("cosmicworks").containers.create({ id: "other", partitionKey: { paths: ["/id"] } }))).toBe(403);
     expect(await statusOf(entra.database("cosmicworks").container("products").delete())).toBe(403);
     // The lab's createIfNotExists works for an Entra identity once the resources exist.

@@ -10,15 +10,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { CosmosClient, type OperationInput } from "@azure/cosmos";
 import { afterAll, describe, expect, it } from "vitest";
-import { startTestEmulator, uniqueId, useTestEmulator } from "./support";
+import { WELL_KNOWN_EMULATOR_KEY } from "../../src/emulator/index";
+import { labProducts, startTestEmulator, uniqueId, useTestEmulator } from "./support";
 
 const CATEGORY = "9603ca6c-9e28-4a02-9194-51cdb7fea816";
-
-async function prepare(client: CosmosClient) {
-  const { database } = await client.databases.createIfNotExists({ id: "cosmicworks" });
-  const { container } = await database.containers.createIfNotExists({ id: "products", partitionKey: { paths: ["/categoryId"] }, throughput: 400 });
-  return container;
-}
 
 describe("persistence with dataPath", () => {
   const dataPath = mkdtempSync(path.join(tmpdir(), "emulator-data-"));
@@ -26,7 +21,7 @@ describe("persistence with dataPath", () => {
 
   it("keeps databases, containers, offers, items and committed batches across a restart; failed batches leave nothing", async () => {
     const first = await startTestEmulator({ dataPath });
-    const container = await prepare(first.client);
+    const container = await labProducts(first.client);
     await container.items.create({ id: "single", categoryId: CATEGORY, name: "Worn Saddle" });
     await container.item("single", CATEGORY).patch([{ op: "set", path: "/name", value: "Patched Saddle" }]);
     const committed = await container.items.batch(
@@ -107,8 +102,8 @@ describe("persistence across kill -9", () => {
   it("keeps every acknowledged write when the process is killed without warning", async () => {
     const { endpoint, ca } = await startChild();
     const agent = new https.Agent({ ca });
-    const client = new CosmosClient({ endpoint, key: "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==", agent });
-    const container = await prepare(client);
+    const client = new CosmosClient({ endpoint, key: WELL_KNOWN_EMULATOR_KEY, agent });
+    const container = await labProducts(client);
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
       const operations: OperationInput[] = [
@@ -138,7 +133,7 @@ describe("concurrent batches on one logical partition", () => {
   const env = useTestEmulator();
 
   it("lets exactly one of many batches racing for one id win, and the losers commit nothing", async () => {
-    const container = await prepare(env.client);
+    const container = await labProducts(env.client);
     const category = uniqueId("race");
     const contenders = 12;
     const responses = await Promise.all(

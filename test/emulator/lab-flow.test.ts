@@ -5,7 +5,7 @@
  */
 import type { Container, OperationInput } from "@azure/cosmos";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestEmulator } from "./support";
+import { labProducts, useTestEmulator } from "./support";
 
 const BIKE_PARTS = "9603ca6c-9e28-4a02-9194-51cdb7fea816";
 const HELMETS = "0feee2e4-687a-4d69-b64e-be36afc33e74";
@@ -15,12 +15,7 @@ describe("the lab's transactional batches", () => {
   let container: Container;
 
   beforeAll(async () => {
-    const { database } = await env.client.databases.createIfNotExists({ id: "cosmicworks" });
-    ({ container } = await database.containers.createIfNotExists({
-      id: "products",
-      partitionKey: { paths: ["/categoryId"] },
-      throughput: 400,
-    }));
+    container = await labProducts(env.client);
   });
 
   it("creates the database and container once, and finds them on the second call", async () => {

@@ -70,6 +70,12 @@ export function useTestEmulator(options: EmulatorOptions = {}): TestEmulator {
   };
 }
 
+/** The lab's container: `products` (keyed on /categoryId, 400 RU/s) in `cosmicworks`, each created only when absent. */
+export async function labProducts(client: CosmosClient): Promise<Container> {
+  const { database } = await client.databases.createIfNotExists({ id: "cosmicworks" });
+  return (await database.containers.createIfNotExists({ id: "products", partitionKey: { paths: ["/categoryId"] }, throughput: 400 })).container;
+}
+
 /** A new database holding one new container, both named uniquely after `name`, so scenarios never share state. */
 export async function freshContainer(
   client: CosmosClient,
@@ -83,6 +89,16 @@ export async function freshContainer(
 /** A unique name per call, so tests in one file never collide. */
 let counter = 0;
 export const uniqueId = (prefix: string): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+/** The error a call rejects with; fails the test when it does not reject. */
+export async function errorOf(promise: Promise<unknown>): Promise<{ message: string; code?: number; substatus?: number; headers?: Record<string, string> }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { message: string };
+  }
+  throw new Error("expected a rejection");
+}
 
 /** The status code of a rejected SDK call (`error.code`). */
 export async function statusOf(promise: Promise<unknown>): Promise<number | undefined> {

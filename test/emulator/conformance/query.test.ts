@@ -16,22 +16,12 @@ import {
   type PartitionKey,
 } from "@azure/cosmos";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freshContainer, uniqueId, useTestEmulator } from "../support";
+import { errorOf, freshContainer, uniqueId, useTestEmulator } from "../support";
 
 const env = useTestEmulator();
 
 const newContainer = (name: string, request: Omit<ContainerRequest, "id"> = {}, client: CosmosClient = env.client): Promise<Container> =>
   freshContainer(client, name, request);
-
-/** Runs `fetchNext` and returns its error, or fails when it does not throw. */
-async function errorOf(promise: Promise<unknown>): Promise<{ message: string; code?: number; headers?: Record<string, string> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { message: string };
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("query CRUD", () => {
   it("queries databases with a parameter, a literal, and a plain string", async () => {
