@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import https from "node:https";
 import { CosmosClient, type Container, type ContainerRequest, type CosmosClientOptions } from "@azure/cosmos";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, vi } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index";
 
 export interface TestEmulator {
@@ -84,6 +84,19 @@ export async function freshContainer(
 ): Promise<Container> {
   const { database } = await client.databases.create({ id: uniqueId(name) });
   return (await database.containers.create({ id: uniqueId(name), ...request })).container;
+}
+
+/**
+ * Runs `check` with Date (the clock the in-process emulator reads for expiry) moved `ms` ahead,
+ * instead of sleeping until then; timers stay real.
+ */
+export async function withClockAhead<T>(ms: number, check: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + ms });
+  try {
+    return await check();
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 /** A unique name per call, so tests in one file never collide. */

@@ -5,7 +5,7 @@
  */
 import { StatusCodes, type ContainerDefinition } from "@azure/cosmos";
 import { describe, expect, it } from "vitest";
-import { statusOf, uniqueId, useTestEmulator } from "../support";
+import { statusOf, uniqueId, useTestEmulator, withClockAhead } from "../support";
 
 const env = useTestEmulator();
 
@@ -45,11 +45,12 @@ describe("time to live", () => {
     const { resource: forever } = await container.items.create({ id: "doc1", name: "sample Item", key: "value" });
     const { resource: explicit } = await container.items.create({ id: "doc2", name: "sample Item", key: "value", ttl: -1 });
     const { resource: short } = await container.items.create({ id: "doc3", name: "sample Item", key: "value", ttl: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 2100));
-    const gone = await container.item(short!.id, undefined).read();
-    expect(gone.statusCode).toBe(StatusCodes.NotFound);
-    expect(gone.resource).toBeUndefined();
-    expect((await container.item(forever!.id, undefined).read()).resource?.id).toBe(forever!.id);
-    expect((await container.item(explicit!.id, undefined).read()).resource?.id).toBe(explicit!.id);
+    await withClockAhead(2100, async () => {
+      const gone = await container.item(short!.id, undefined).read();
+      expect(gone.statusCode).toBe(StatusCodes.NotFound);
+      expect(gone.resource).toBeUndefined();
+      expect((await container.item(forever!.id, undefined).read()).resource?.id).toBe(forever!.id);
+      expect((await container.item(explicit!.id, undefined).read()).resource?.id).toBe(explicit!.id);
+    });
   });
 });
