@@ -84,7 +84,8 @@ export function signedResourceOf(segments: string[]): SignedResource {
   return { resourceType: segments[segments.length - 2] ?? "", resourceLink: segments.join("/") };
 }
 
-function matchRoute(routes: Route[], request: EmulatorRequest): { route: Route; params: Record<string, string> } | undefined {
+/** The first route matching the request (its `:name` segments are set as `request.params`). */
+function matchRoute(routes: Route[], request: EmulatorRequest): Route | undefined {
   let pathMatched = false;
   for (const route of routes) {
     const pattern = route.path.split("/").filter(Boolean);
@@ -103,7 +104,7 @@ function matchRoute(routes: Route[], request: EmulatorRequest): { route: Route; 
     if (route.method !== request.method) continue;
     request.params = params;
     if (route.when && !route.when(request)) continue;
-    return { route, params };
+    return route;
   }
   if (pathMatched) throw new CosmosError(405, `The method ${request.method} is not allowed on ${request.path}.`);
   return undefined;
@@ -176,16 +177,16 @@ async function handle(context: EmulatorContext, routes: Route[], options: Server
   } catch (error) {
     routingError = error;
   }
-  const resource = matched?.route.signs?.(request) ?? signedResourceOf(request.segments);
+  const resource = matched?.signs?.(request) ?? signedResourceOf(request.segments);
   authenticate(
-    { method: request.method, path: request.path, headers: request.headers, resource, isControlPlaneWrite: matched?.route.controlPlane === true },
+    { method: request.method, path: request.path, headers: request.headers, resource, isControlPlaneWrite: matched?.controlPlane === true },
     options.key,
     options.auth,
     context.accountId,
   );
   if (routingError !== undefined) throw routingError;
   if (!matched) throw new CosmosError(404, `No resource at ${request.path}.`);
-  return matched.route.handler(context, request);
+  return matched.handler(context, request);
 }
 
 function errorReply(error: unknown): Reply {

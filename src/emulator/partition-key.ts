@@ -79,11 +79,6 @@ export function partitionKeyOf(body: unknown, definition: PartitionKeyDefinition
   return definition.paths.map((path) => asComponent(readPath(body, path)));
 }
 
-/** True when the body has every partition key property (a missing one is a 400 inside a batch). */
-export function hasPartitionKeyProperties(body: unknown, definition: PartitionKeyDefinition): boolean {
-  return definition.paths.every((path) => readPath(body, path) !== undefined);
-}
-
 function isNone(component: unknown): boolean {
   return typeof component === "object" && component !== null && !Array.isArray(component) && Object.keys(component).length === 0;
 }

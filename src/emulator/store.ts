@@ -34,7 +34,6 @@ export type Partition = Map<string, Json>;
 /** What item operations need from a logical partition (the live Map or a staged overlay). */
 export interface PartitionView {
   get(id: string): Json | undefined;
-  has(id: string): boolean;
   set(id: string, item: Json): void;
   delete(id: string): void;
   /** Every item of the partition (unique key checks need them). */

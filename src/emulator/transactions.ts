@@ -31,9 +31,6 @@ export class StagedPartition implements PartitionView {
   get(id: string): Json | undefined {
     return this.changes.has(id) ? this.changes.get(id) : this.live?.get(id);
   }
-  has(id: string): boolean {
-    return this.get(id) !== undefined;
-  }
   set(id: string, item: Json): void {
     this.changes.set(id, item);
   }
