@@ -65,7 +65,7 @@ async function crud(dataset: CrudCase, upsert: boolean): Promise<void> {
   expect(after.length).toBe(before.length + 1);
   const querySpec = { query: "SELECT * FROM root r WHERE r.id=@id", parameters: [{ name: "@id", value: document.id }] };
   expect((await container.items.query(querySpec).fetchAll()).resources.length).toBeGreaterThan(0);
-  expect((await container.items.query(querySpec).fetchAll()).resources.length).toBeGreaterThan(0);
+  expect((await container.items.query(querySpec, { enableScanInQuery: true }).fetchAll()).resources.length).toBeGreaterThan(0);
 
   const replacement: TestItem = { ...dataset.replacement, id: document.id };
   const { resource: replaced } = upsert
