@@ -7,7 +7,7 @@ import { invalidTtlReason, newContainerRid, newEtag, nowSeconds, type Json } fro
 import type { Container, Mutation } from "../store";
 import { withStagedPartition } from "../transactions";
 import { requireValidId, withMetadataLock } from "./databases";
-import { feedReply, queryReply } from "./feeds";
+import { feedReply, queryReply, resourceReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
 
 /** The service always excludes the ETag system path from indexing and lists it. */
@@ -50,13 +50,7 @@ function containerResource(body: Json, databaseRid: string, previous?: Json): Js
   };
 }
 
-const reply = (status: number, container: Container) => ({
-  status,
-  body: container.resource,
-  headers: { etag: container.resource._etag as string },
-  charge: metadataCharge(byteSize(container.resource)),
-  lsn: container.lsn,
-});
+const reply = (status: number, container: Container): Reply => ({ ...resourceReply(status, container.resource), lsn: container.lsn });
 
 /** A container body: a valid id and, when present, a valid defaultTtl (null counts as absent). */
 function requireValidContainer(body: unknown): Json {

@@ -1,10 +1,10 @@
 /** Databases: create, read, list, query, delete. */
-import { byteSize, metadataCharge } from "../charges";
+import { metadataCharge } from "../charges";
 import { CosmosError, badRequest, conflict } from "../errors";
 import { jsonBody, type EmulatorContext, type Handler } from "../http";
 import { invalidIdReason, newDatabaseRid, newEtag, nowSeconds, type Json } from "../resources";
 import type { Mutation } from "../store";
-import { feedReply, queryReply } from "./feeds";
+import { feedReply, queryReply, resourceReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
 
 /** Databases and containers change under one lock, so "exists?" and "create" cannot race. */
@@ -18,13 +18,6 @@ export function requireValidId(body: unknown): Json {
   if (reason) throw badRequest(reason);
   return body as Json;
 }
-
-const reply = (status: number, resource: Json) => ({
-  status,
-  body: resource,
-  headers: { etag: resource._etag as string },
-  charge: metadataCharge(byteSize(resource)),
-});
 
 export const createDatabase: Handler = (context, request) => {
   const body = requireValidId(jsonBody(request));
@@ -44,11 +37,11 @@ export const createDatabase: Handler = (context, request) => {
     const mutations: Mutation[] = [{ type: "putDatabase", database }];
     if (throughput) mutations.push(offerMutation(database, throughput));
     await context.store.commit(mutations);
-    return reply(201, database);
+    return resourceReply(201, database);
   });
 };
 
-export const readDatabase: Handler = ({ store }, request) => reply(200, store.database(request.params.db ?? "").resource);
+export const readDatabase: Handler = ({ store }, request) => resourceReply(200, store.database(request.params.db ?? "").resource);
 
 const allDatabases = (context: EmulatorContext): Json[] => [...context.store.databases.values()].map((db) => db.resource);
 

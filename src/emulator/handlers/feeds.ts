@@ -1,12 +1,18 @@
 /**
- * Feeds and queries over system resources and items: `{ _rid, <Collection>: [...], _count }`,
- * paged by `x-ms-max-item-count` with the next page's token in `x-ms-continuation`.
+ * Replies that carry resources: one database, container or offer with its ETag; and feeds and
+ * queries over system resources and items: `{ _rid, <Collection>: [...], _count }`, paged by
+ * `x-ms-max-item-count` with the next page's token in `x-ms-continuation`.
  */
-import { byteSize, queryCharge } from "../charges";
+import { byteSize, metadataCharge, queryCharge } from "../charges";
 import { CosmosError } from "../errors";
 import { header, jsonBody, type EmulatorRequest, type Reply } from "../http";
 import { INVALID_CONTINUATION, parseQuerySpec, runQuery } from "../query";
 import type { Json } from "../resources";
+
+/** One database, container or offer, with its ETag. */
+export function resourceReply(status: number, resource: Json): Reply {
+  return { status, body: resource, headers: { etag: resource._etag as string }, charge: metadataCharge(byteSize(resource)) };
+}
 
 export function maxItemCount(request: EmulatorRequest): number | undefined {
   const raw = header(request, "x-ms-max-item-count");

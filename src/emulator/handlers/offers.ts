@@ -2,12 +2,11 @@
  * Throughput (offers). Provisioned throughput is accepted, stored and readable as the SDK expects
  * (`container.readOffer()` queries `/offers` by the container's `_self`); it does not throttle.
  */
-import { metadataCharge, byteSize } from "../charges";
 import { CosmosError, badRequest, notFound } from "../errors";
 import { header, jsonBody, type EmulatorRequest, type Handler } from "../http";
 import { newEtag, newOfferRid, nowSeconds, type Json } from "../resources";
 import type { Mutation, Store } from "../store";
-import { feedReply, queryReply } from "./feeds";
+import { feedReply, queryReply, resourceReply } from "./feeds";
 
 /** What the service accepts for manual throughput: at least 400 RU/s, in steps of 100. */
 function validThroughput(value: number): number {
@@ -74,7 +73,7 @@ export const queryOffers: Handler = ({ store }, request) => queryReply(request, 
 export const readOffer: Handler = ({ store }, request) => {
   const offer = store.offers.get(request.params.offer ?? "");
   if (!offer) throw notFound("Offer");
-  return { status: 200, body: offer, headers: { etag: offer._etag as string }, charge: metadataCharge(byteSize(offer)) };
+  return resourceReply(200, offer);
 };
 
 export const replaceOffer: Handler = async ({ store }, request) => {
@@ -88,5 +87,5 @@ export const replaceOffer: Handler = async ({ store }, request) => {
   const throughput = (next.content as Json).offerThroughput;
   if (typeof throughput === "number" && (next.content as Json).offerAutopilotSettings === undefined) validThroughput(throughput);
   await store.commit([{ type: "putOffer", offer: next }]);
-  return { status: 200, body: next, headers: { etag: next._etag as string }, charge: metadataCharge(byteSize(next)) };
+  return resourceReply(200, next);
 };
