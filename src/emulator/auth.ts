@@ -40,9 +40,13 @@ function parseTokenFields(decoded: string): Map<string, string> {
   return fields;
 }
 
-export function masterKeySignature(key: string, verb: string, resource: SignedResource, date: string): string {
-  const text = `${verb.toLowerCase()}\n${resource.resourceType.toLowerCase()}\n${resource.resourceLink}\n${date.toLowerCase()}\n\n`;
-  return createHmac("sha256", Buffer.from(key, "base64")).update(text, "utf8").digest("base64");
+/** What the client signs: verb, resource type, link and date, as the service builds it. */
+function stringToSign(verb: string, resource: SignedResource, date: string): string {
+  return `${verb.toLowerCase()}\n${resource.resourceType.toLowerCase()}\n${resource.resourceLink}\n${date.toLowerCase()}\n\n`;
+}
+
+function masterKeySignature(key: string, verb: string, resource: SignedResource, date: string): string {
+  return createHmac("sha256", Buffer.from(key, "base64")).update(stringToSign(verb, resource, date), "utf8").digest("base64");
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -122,7 +126,7 @@ export function authenticate(request: AuthRequest, key: string, mode: AuthMode, 
   const expected = masterKeySignature(key, request.method, request.resource, date);
   if (!safeEqual(signature, expected)) {
     // The message names what was signed (as the service does) but never a key or a signature.
-    const signed = `${request.method.toLowerCase()}\\n${request.resource.resourceType.toLowerCase()}\\n${request.resource.resourceLink}\\n${date.toLowerCase()}\\n\\n`;
+    const signed = stringToSign(request.method, request.resource, date).replace(/\n/g, "\\n");
     throw unauthorized(
       `The input authorization token can't serve the request. The wrong key is being used or the expected payload is not built as per the protocol. For more info: https://aka.ms/cosmosdb-tsg-401. Server used the following payload to sign: '${signed}'`,
     );
