@@ -84,11 +84,16 @@ export function signedResourceOf(segments: string[]): SignedResource {
   return { resourceType: segments[segments.length - 2] ?? "", resourceLink: segments.join("/") };
 }
 
+/** A route with its path split into segments once, not on every request. */
+interface RouteEntry {
+  route: Route;
+  pattern: string[];
+}
+
 /** The first route matching the request (its `:name` segments are set as `request.params`). */
-function matchRoute(routes: Route[], request: EmulatorRequest): Route | undefined {
+function matchRoute(table: RouteEntry[], request: EmulatorRequest): Route | undefined {
   let pathMatched = false;
-  for (const route of routes) {
-    const pattern = route.path.split("/").filter(Boolean);
+  for (const { route, pattern } of table) {
     if (pattern.length !== request.segments.length) continue;
     const params: Record<string, string> = {};
     const matches = pattern.every((part, i) => {
@@ -148,15 +153,16 @@ export interface ServerOptions {
 }
 
 export function createRequestListener(context: EmulatorContext, routes: Route[], options: ServerOptions) {
+  const table = routes.map((route) => ({ route, pattern: route.path.split("/").filter(Boolean) }));
   return (message: IncomingMessage, response: ServerResponse): void => {
     const activityId = header({ headers: message.headers }, "x-ms-activity-id") ?? randomUUID();
-    handle(context, routes, options, message)
+    handle(context, table, options, message)
       .then((reply) => send(response, reply, activityId))
       .catch((error: unknown) => send(response, errorReply(error), activityId));
   };
 }
 
-async function handle(context: EmulatorContext, routes: Route[], options: ServerOptions, message: IncomingMessage): Promise<Reply> {
+async function handle(context: EmulatorContext, table: RouteEntry[], options: ServerOptions, message: IncomingMessage): Promise<Reply> {
   // The REST API has no query strings: the SDK leaves a '?' in an item id unencoded, and the
   // service reads it as part of the id. So the whole request target is the path.
   const path = message.url ?? "/";
@@ -173,7 +179,7 @@ async function handle(context: EmulatorContext, routes: Route[], options: Server
   let matched: ReturnType<typeof matchRoute>;
   let routingError: unknown;
   try {
-    matched = matchRoute(routes, request);
+    matched = matchRoute(table, request);
   } catch (error) {
     routingError = error;
   }
