@@ -32,12 +32,17 @@ export function feedReply(request: EmulatorRequest, ownerRid: string, collection
   const next = start + page.length;
   // Like the service, a full page always comes with a continuation (see runQuery).
   const more = next < all.length || (requested !== undefined && page.length === requested);
+  return pageReply(ownerRid, collection, page, more ? String(next) : undefined, charge);
+}
+
+/** One page of a feed or query, with the token of the next page when there is one. */
+function pageReply(ownerRid: string, collection: string, page: unknown[], continuation: string | undefined, charge: number): Reply {
   return {
     status: 200,
     body: { _rid: ownerRid, [collection]: page, _count: page.length },
     headers: {
       "x-ms-item-count": String(page.length),
-      ...(more ? { "x-ms-continuation": String(next) } : {}),
+      ...(continuation === undefined ? {} : { "x-ms-continuation": continuation }),
     },
     charge,
   };
@@ -48,13 +53,7 @@ export function queryReply(request: EmulatorRequest, ownerRid: string, collectio
   const spec = parseQuerySpec(jsonBody(request));
   const page = runQuery(all, spec, maxItemCount(request), header(request, "x-ms-continuation"));
   return {
-    status: 200,
-    body: { _rid: ownerRid, [collection]: page.results, _count: page.results.length },
-    headers: {
-      "x-ms-item-count": String(page.results.length),
-      ...(page.continuation === undefined ? {} : { "x-ms-continuation": page.continuation }),
-    },
-    charge: queryCharge(all.length, byteSize(page.results)),
+    ...pageReply(ownerRid, collection, page.results, page.continuation, queryCharge(all.length, byteSize(page.results))),
     ...(lsn === undefined ? {} : { lsn }),
   };
 }
