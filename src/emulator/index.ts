@@ -13,13 +13,13 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { AuthMode } from "./auth";
-import { createRequestListener, type EmulatorContext } from "./http";
-import { KeyedLock } from "./lock";
-import { memoryJournal, openDataDirectory } from "./persistence";
+import type { AuthMode } from "./http/auth";
+import { createRequestListener, type EmulatorContext } from "./http/server";
+import { KeyedLock } from "./operations/locks";
+import { memoryJournal, openDataDirectory } from "./store/persistence";
 import { routes } from "./routes";
-import { Store } from "./store";
-import { defaultCertificateDirectory, loadOrCreateCertificate } from "./tls";
+import { Store } from "./store/store";
+import { defaultCertificateDirectory, loadOrCreateCertificate } from "./http/tls";
 
 /** The key of Microsoft's emulators, public by design; an emulator is not a place for secrets. */
 export const WELL_KNOWN_EMULATOR_KEY =
@@ -91,7 +91,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   assertBase64Key(key);
   const host = options.host ?? "127.0.0.1";
   const dataPath = options.dataPath === undefined ? undefined : path.resolve(options.dataPath);
-  const certificateDirectory = options.certificateDirectory ?? (dataPath ? path.join(dataPath, "tls") : defaultCertificateDirectory());
+  const certificateDirectory =
+    options.certificateDirectory ?? (dataPath ? path.join(dataPath, "tls") : defaultCertificateDirectory());
   const tls = await loadOrCreateCertificate(certificateDirectory);
 
   let journal: Awaited<ReturnType<typeof openDataDirectory>> | undefined;
@@ -99,7 +100,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (dataPath) journal = await openDataDirectory(store, dataPath);
 
   const context: EmulatorContext = { store, locks: new KeyedLock(), accountId: ACCOUNT_ID, endpoint: "" };
-  const server = createServer({ key: tls.key, cert: tls.cert }, createRequestListener(context, routes, { key, auth: options.auth ?? "key" }));
+  const server = createServer(
+    { key: tls.key, cert: tls.cert },
+    createRequestListener(context, routes, { key, auth: options.auth ?? "key" }),
+  );
   server.keepAliveTimeout = 30_000;
   if (options.keepProcessAlive === false) letProcessExitAround(server);
   const address = await listen(server, options.port ?? 0, host);

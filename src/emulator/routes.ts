@@ -3,7 +3,7 @@
  * and the handler. The first matching row wins, so rows sharing a path list the more specific
  * condition first.
  */
-import type { EmulatorRequest, Route } from "./http";
+import type { EmulatorRequest, Route } from "./http/server";
 import { readAccount } from "./handlers/account";
 import {
   createContainer,
@@ -15,7 +15,14 @@ import {
   readPartitionKeyRanges,
   replaceContainer,
 } from "./handlers/containers";
-import { createDatabase, deleteDatabase, listDatabases, queryDatabases, readDatabase, replaceDatabase } from "./handlers/databases";
+import {
+  createDatabase,
+  deleteDatabase,
+  listDatabases,
+  queryDatabases,
+  readDatabase,
+  replaceDatabase,
+} from "./handlers/databases";
 import {
   bulk,
   createItem,

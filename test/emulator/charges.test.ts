@@ -5,7 +5,7 @@
  */
 import type { Container } from "@azure/cosmos";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestEmulator } from "./support";
+import { useTestEmulator } from "./emulator-support";
 
 const env = useTestEmulator();
 let container: Container;
@@ -50,6 +50,9 @@ describe("request charges", () => {
     );
     const [create, read] = response.result ?? [];
     expect(read?.requestCharge).toBe(3); // about 2.6 KB with system properties: three started KB
-    expect(Number(response.headers["x-ms-request-charge"])).toBeCloseTo((create?.requestCharge ?? 0) + (read?.requestCharge ?? 0), 5);
+    expect(Number(response.headers["x-ms-request-charge"])).toBeCloseTo(
+      (create?.requestCharge ?? 0) + (read?.requestCharge ?? 0),
+      5,
+    );
   });
 });

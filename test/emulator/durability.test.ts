@@ -11,7 +11,7 @@ import path from "node:path";
 import { CosmosClient, type OperationInput } from "@azure/cosmos";
 import { afterAll, describe, expect, it } from "vitest";
 import { WELL_KNOWN_EMULATOR_KEY } from "../../src/emulator/index";
-import { labProducts, startTestEmulator, uniqueId, useTestEmulator } from "./support";
+import { labProducts, startTestEmulator, uniqueId, useTestEmulator } from "./emulator-support";
 
 const CATEGORY = "9603ca6c-9e28-4a02-9194-51cdb7fea816";
 
@@ -59,10 +59,17 @@ describe("persistence with dataPath", () => {
   });
 
   it("ignores a torn last journal line (a crash in the middle of an unacknowledged append)", async () => {
-    appendFileSync(path.join(dataPath, "journal.jsonl"), '[{"type":"writePartition","databaseId":"cosmicworks","contai');
+    appendFileSync(
+      path.join(dataPath, "journal.jsonl"),
+      '[{"type":"writePartition","databaseId":"cosmicworks","contai',
+    );
     const restarted = await startTestEmulator({ dataPath });
     try {
-      const { resources } = await restarted.client.database("cosmicworks").container("products").items.readAll().fetchAll();
+      const { resources } = await restarted.client
+        .database("cosmicworks")
+        .container("products")
+        .items.readAll()
+        .fetchAll();
       expect(resources.map((r) => r.id).sort()).toEqual(["b1", "b2", "single"]);
     } finally {
       await restarted.stop();
@@ -81,7 +88,9 @@ describe("persistence across kill -9", () => {
   /** Starts the CLI in a child process and waits for the endpoint and CA file it prints. */
   function startChild(): Promise<{ endpoint: string; ca: string }> {
     const tsx = path.join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
-    child = spawn(process.execPath, [tsx, "src/emulator/cli.ts", "--port", "0", "--data-path", dataPath], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [tsx, "src/emulator/emulator-cli.ts", "--port", "0", "--data-path", dataPath], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return new Promise((resolve, reject) => {
       let output = "";
       const timer = setTimeout(() => reject(new Error(`the emulator did not start: ${output}`)), 30_000);
@@ -121,7 +130,11 @@ describe("persistence across kill -9", () => {
 
     const restarted = await startTestEmulator({ dataPath });
     try {
-      const { resources } = await restarted.client.database("cosmicworks").container("products").items.readAll().fetchAll();
+      const { resources } = await restarted.client
+        .database("cosmicworks")
+        .container("products")
+        .items.readAll()
+        .fetchAll();
       expect(resources.map((r) => r.id).sort()).toEqual(ids.sort());
     } finally {
       await restarted.stop();
@@ -153,7 +166,9 @@ describe("concurrent batches on one logical partition", () => {
     for (const [i, response] of responses.entries()) {
       if (i !== winners[0]) expect(response.result?.map((r) => r.statusCode)).toEqual([424, 424, 409]);
     }
-    const { resources } = await container.items.query<{ id: string }>("SELECT c.id FROM c", { partitionKey: category }).fetchAll();
+    const { resources } = await container.items
+      .query<{ id: string }>("SELECT c.id FROM c", { partitionKey: category })
+      .fetchAll();
     expect(resources.map((r) => r.id).sort()).toEqual([`also-${winners[0]}`, `own-${winners[0]}`, "prize"].sort());
     expect((await container.item("prize", category).read()).resource?.winner).toBe(winners[0]);
   });

@@ -5,7 +5,7 @@
  */
 import type { Container, OperationInput } from "@azure/cosmos";
 import { beforeAll, describe, expect, it } from "vitest";
-import { labProducts, useTestEmulator } from "./support";
+import { labProducts, useTestEmulator } from "./emulator-support";
 
 const BIKE_PARTS = "9603ca6c-9e28-4a02-9194-51cdb7fea816";
 const HELMETS = "0feee2e4-687a-4d69-b64e-be36afc33e74";
@@ -21,7 +21,10 @@ describe("the lab's transactional batches", () => {
   it("creates the database and container once, and finds them on the second call", async () => {
     const again = await env.client.databases.createIfNotExists({ id: "cosmicworks" });
     expect(again.statusCode).toBe(200);
-    const containerAgain = await again.database.containers.createIfNotExists({ id: "products", partitionKey: { paths: ["/categoryId"] } });
+    const containerAgain = await again.database.containers.createIfNotExists({
+      id: "products",
+      partitionKey: { paths: ["/categoryId"] },
+    });
     expect(containerAgain.statusCode).toBe(200);
     expect(containerAgain.resource?.partitionKey).toEqual({ paths: ["/categoryId"], kind: "Hash", version: 2 });
   });
@@ -35,7 +38,10 @@ describe("the lab's transactional batches", () => {
     expect(response.code).toBe(200);
     expect(response.result?.map((r) => r.statusCode)).toEqual([201, 201]);
     const charges = response.result?.map((r) => r.requestCharge) ?? [];
-    expect(Number(response.headers["x-ms-request-charge"])).toBeCloseTo(charges.reduce((a, b) => a + b, 0), 5);
+    expect(Number(response.headers["x-ms-request-charge"])).toBeCloseTo(
+      charges.reduce((a, b) => a + b, 0),
+      5,
+    );
     const { resource } = await container.item("012A", BIKE_PARTS).read();
     expect(resource?.name).toBe("Rusty Handlebar");
   });

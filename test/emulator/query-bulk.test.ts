@@ -4,7 +4,7 @@
  */
 import { BulkOperationType, type Container, type OperationInput } from "@azure/cosmos";
 import { beforeAll, describe, expect, it } from "vitest";
-import { statusOf, uniqueId, useTestEmulator } from "./support";
+import { statusOf, uniqueId, useTestEmulator } from "./emulator-support";
 
 const env = useTestEmulator();
 let container: Container;
@@ -43,7 +43,9 @@ describe("queries", () => {
   });
 
   it("scopes a partition-key query to that partition only", async () => {
-    const { resources } = await container.items.query<Product>("SELECT * FROM c", { partitionKey: "helmets" }).fetchAll();
+    const { resources } = await container.items
+      .query<Product>("SELECT * FROM c", { partitionKey: "helmets" })
+      .fetchAll();
     expect(resources.map((p) => p.id).sort()).toEqual(["p4", "p5"]);
   });
 
@@ -55,7 +57,9 @@ describe("queries", () => {
   });
 
   it("computes aggregates across partitions", async () => {
-    const { resources } = await container.items.query<number>("SELECT VALUE COUNT(1) FROM c WHERE c.price > 60").fetchAll();
+    const { resources } = await container.items
+      .query<number>("SELECT VALUE COUNT(1) FROM c WHERE c.price > 60")
+      .fetchAll();
     expect(resources).toEqual([4]);
     const sum = await container.items.query<number>("SELECT VALUE SUM(c.price) FROM c").fetchAll();
     expect(sum.resources).toEqual([750]);
@@ -80,7 +84,10 @@ describe("queries", () => {
   });
 
   it("queries containers and offers", async () => {
-    const { resources } = await env.client.database("querydb").containers.query({ query: "SELECT * FROM c" }).fetchAll();
+    const { resources } = await env.client
+      .database("querydb")
+      .containers.query({ query: "SELECT * FROM c" })
+      .fetchAll();
     expect(resources.map((c) => c.id)).toEqual(["products"]);
     const offers = await env.client.offers.readAll().fetchAll();
     expect(offers.resources.length).toBeGreaterThan(0);
@@ -114,7 +121,10 @@ describe("bulk", () => {
     const results = await container.items.bulk(operations);
     expect(results.every((r) => r.statusCode === 201)).toBe(true);
     const { resources } = await container.items
-      .query<number>({ query: "SELECT VALUE COUNT(1) FROM c WHERE STARTSWITH(c.categoryId, @p)", parameters: [{ name: "@p", value: category }] })
+      .query<number>({
+        query: "SELECT VALUE COUNT(1) FROM c WHERE STARTSWITH(c.categoryId, @p)",
+        parameters: [{ name: "@p", value: category }],
+      })
       .fetchAll();
     expect(resources).toEqual([100]);
   });
@@ -122,8 +132,17 @@ describe("bulk", () => {
   it("executes bulk through executeBulkOperations as well", async () => {
     const category = uniqueId("exec");
     const response = await container.items.executeBulkOperations([
-      { operationType: BulkOperationType.Create, partitionKey: category, resourceBody: { id: "x", categoryId: category } },
-      { operationType: BulkOperationType.Patch, id: "x", partitionKey: category, resourceBody: { operations: [{ op: "add", path: "/n", value: 1 }] } },
+      {
+        operationType: BulkOperationType.Create,
+        partitionKey: category,
+        resourceBody: { id: "x", categoryId: category },
+      },
+      {
+        operationType: BulkOperationType.Patch,
+        id: "x",
+        partitionKey: category,
+        resourceBody: { operations: [{ op: "add", path: "/n", value: 1 }] },
+      },
     ]);
     expect(response.map((r) => r.response?.statusCode)).toEqual([201, 200]);
   });

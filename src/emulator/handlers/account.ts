@@ -1,5 +1,5 @@
 /** `GET /`: the database account, whose locations point the SDK back at this emulator. */
-import type { Handler } from "../http";
+import type { Handler } from "../http/server";
 
 export const readAccount: Handler = (context) => {
   // The SDK ignores the locations of an account called "localhost" and then re-reads the account

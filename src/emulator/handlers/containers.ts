@@ -1,11 +1,11 @@
 /** Containers: create, read, list, query, replace, delete; their partition key ranges; delete by partition key. */
-import { byteSize, metadataCharge, writeCharge } from "../charges";
-import { CosmosError, badRequest, conflict } from "../errors";
-import { header, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http";
-import { canonicalKey, normalizeDefinition, parsePartitionKey, requireFullKey } from "../partition-key";
-import { invalidTtlReason, newContainerRid, newEtag, nowSeconds, type Json } from "../resources";
-import type { Container, Mutation } from "../store";
-import { withStagedPartition } from "../transactions";
+import { byteSize, metadataCharge, writeCharge } from "../operations/charges";
+import { CosmosError, badRequest, conflict } from "../cosmos-error";
+import { header, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http/server";
+import { canonicalKey, normalizeDefinition, parsePartitionKey, requireFullKey } from "../store/partition-key";
+import { invalidTtlReason, newContainerRid, newEtag, nowSeconds, type Json } from "../store/stored-resources";
+import type { Container, Mutation } from "../store/store";
+import { withStagedPartition } from "../operations/transactions";
 import { requireValidId, withMetadataLock } from "./databases";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
@@ -17,8 +17,10 @@ const ETAG_PATH = '/"_etag"/?';
 function normalizeIndexingPolicy(input: unknown): Json {
   const given = (input !== null && typeof input === "object" ? input : {}) as Json;
   const indexingMode = typeof given.indexingMode === "string" ? given.indexingMode.toLowerCase() : "consistent";
-  if (indexingMode === "none") return { ...given, indexingMode, automatic: false, includedPaths: [], excludedPaths: [] };
-  const includedPaths = Array.isArray(given.includedPaths) && given.includedPaths.length > 0 ? given.includedPaths : [{ path: "/*" }];
+  if (indexingMode === "none")
+    return { ...given, indexingMode, automatic: false, includedPaths: [], excludedPaths: [] };
+  const includedPaths =
+    Array.isArray(given.includedPaths) && given.includedPaths.length > 0 ? given.includedPaths : [{ path: "/*" }];
   const excluded = (Array.isArray(given.excludedPaths) ? given.excludedPaths : []) as { path?: unknown }[];
   const excludedPaths = excluded.some((p) => p.path === ETAG_PATH) ? excluded : [...excluded, { path: ETAG_PATH }];
   return { ...given, indexingMode, automatic: given.automatic ?? true, includedPaths, excludedPaths };
@@ -33,7 +35,11 @@ function containerResource(body: Json, databaseRid: string, previous?: Json): Js
   const { _rid, _self, _etag, _ts, _docs, _sprocs, _triggers, _udfs, _conflicts, ...settings } = body;
   return {
     uniqueKeyPolicy: { uniqueKeys: [] },
-    conflictResolutionPolicy: { mode: "LastWriterWins", conflictResolutionPath: "/_ts", conflictResolutionProcedure: "" },
+    conflictResolutionPolicy: {
+      mode: "LastWriterWins",
+      conflictResolutionPath: "/_ts",
+      conflictResolutionProcedure: "",
+    },
     geospatialConfig: { type: "Geography" },
     ...settings,
     indexingPolicy: normalizeIndexingPolicy(settings.indexingPolicy),
@@ -50,7 +56,10 @@ function containerResource(body: Json, databaseRid: string, previous?: Json): Js
   };
 }
 
-const reply = (status: number, container: Container): Reply => ({ ...resourceReply(status, container.resource), lsn: container.lsn });
+const reply = (status: number, container: Container): Reply => ({
+  ...resourceReply(status, container.resource),
+  lsn: container.lsn,
+});
 
 /** A container body: a valid id and, when present, a valid defaultTtl (null counts as absent). */
 function requireValidContainer(body: unknown): Json {
@@ -102,22 +111,38 @@ const allContainers = (context: EmulatorContext, request: EmulatorRequest): Json
   [...context.store.database(request.params.db ?? "").containers.values()].map((container) => container.resource);
 
 export const listContainers: Handler = (context, request) =>
-  feedReply(request, context.store.database(request.params.db ?? "").rid, "DocumentCollections", allContainers(context, request), 1);
+  feedReply(
+    request,
+    context.store.database(request.params.db ?? "").rid,
+    "DocumentCollections",
+    allContainers(context, request),
+    1,
+  );
 
 export const queryContainers: Handler = (context, request) =>
-  queryReply(request, context.store.database(request.params.db ?? "").rid, "DocumentCollections", allContainers(context, request));
+  queryReply(
+    request,
+    context.store.database(request.params.db ?? "").rid,
+    "DocumentCollections",
+    allContainers(context, request),
+  );
 
 export const replaceContainer: Handler = (context, request) => {
   const body = requireValidContainer(jsonBody(request));
   return withMetadataLock(context, async () => {
     const container = containerOf(context, request);
-    if (body.id !== container.id) throw badRequest("The id in the request body does not match the container being replaced.");
+    if (body.id !== container.id)
+      throw badRequest("The id in the request body does not match the container being replaced.");
     const ifMatch = header(request, "if-match");
     if (ifMatch !== undefined && ifMatch !== container.resource._etag) {
       throw new CosmosError(412, "The container was changed since it was read.");
     }
     const databaseRid = context.store.database(container.databaseId).rid;
-    const next = containerResource({ ...body, partitionKey: body.partitionKey ?? container.definition }, databaseRid, container.resource);
+    const next = containerResource(
+      { ...body, partitionKey: body.partitionKey ?? container.definition },
+      databaseRid,
+      container.resource,
+    );
     if (JSON.stringify(next.partitionKey) !== JSON.stringify(container.definition)) {
       throw badRequest("The partition key of a container cannot be changed.");
     }

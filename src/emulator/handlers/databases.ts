@@ -1,9 +1,9 @@
 /** Databases: create, read, list, query, delete. */
-import { metadataCharge } from "../charges";
-import { CosmosError, badRequest, conflict } from "../errors";
-import { jsonBody, type EmulatorContext, type Handler } from "../http";
-import { invalidIdReason, newDatabaseRid, newEtag, nowSeconds, type Json } from "../resources";
-import type { Mutation } from "../store";
+import { metadataCharge } from "../operations/charges";
+import { CosmosError, badRequest, conflict } from "../cosmos-error";
+import { jsonBody, type EmulatorContext, type Handler } from "../http/server";
+import { invalidIdReason, newDatabaseRid, newEtag, nowSeconds, type Json } from "../store/stored-resources";
+import type { Mutation } from "../store/store";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
 
@@ -13,7 +13,8 @@ export const withMetadataLock = <T>(context: EmulatorContext, work: () => Promis
   context.locks.run(METADATA_LOCK, work);
 
 export function requireValidId(body: unknown): Json {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw badRequest("The request body must be a JSON object.");
   const reason = invalidIdReason((body as Json).id);
   if (reason) throw badRequest(reason);
   return body as Json;
@@ -41,20 +42,28 @@ export const createDatabase: Handler = (context, request) => {
   });
 };
 
-export const readDatabase: Handler = ({ store }, request) => resourceReply(200, store.database(request.params.db ?? "").resource);
+export const readDatabase: Handler = ({ store }, request) =>
+  resourceReply(200, store.database(request.params.db ?? "").resource);
 
-const allDatabases = (context: EmulatorContext): Json[] => [...context.store.databases.values()].map((db) => db.resource);
+const allDatabases = (context: EmulatorContext): Json[] =>
+  [...context.store.databases.values()].map((db) => db.resource);
 
-export const listDatabases: Handler = (context, request) => feedReply(request, "", "Databases", allDatabases(context), 1);
+export const listDatabases: Handler = (context, request) =>
+  feedReply(request, "", "Databases", allDatabases(context), 1);
 
-export const queryDatabases: Handler = (context, request) => queryReply(request, "", "Databases", allDatabases(context));
+export const queryDatabases: Handler = (context, request) =>
+  queryReply(request, "", "Databases", allDatabases(context));
 
 export const deleteDatabase: Handler = (context, request) =>
   withMetadataLock(context, async () => {
     const database = context.store.database(request.params.db ?? "");
     const mutations: Mutation[] = [];
-    for (const container of database.containers.values()) mutations.push(...offerDeletion(context.store, container.resource));
-    mutations.push(...offerDeletion(context.store, database.resource), { type: "deleteDatabase", id: database.resource.id as string });
+    for (const container of database.containers.values())
+      mutations.push(...offerDeletion(context.store, container.resource));
+    mutations.push(...offerDeletion(context.store, database.resource), {
+      type: "deleteDatabase",
+      id: database.resource.id as string,
+    });
     await context.store.commit(mutations);
     return { status: 204, charge: metadataCharge(0) };
   });

@@ -3,15 +3,20 @@
  * queries over system resources and items: `{ _rid, <Collection>: [...], _count }`, paged by
  * `x-ms-max-item-count` with the next page's token in `x-ms-continuation`.
  */
-import { byteSize, metadataCharge, queryCharge } from "../charges";
-import { CosmosError } from "../errors";
-import { header, jsonBody, type EmulatorRequest, type Reply } from "../http";
-import { INVALID_CONTINUATION, parseQuerySpec, runQuery } from "../query";
-import type { Json } from "../resources";
+import { byteSize, metadataCharge, queryCharge } from "../operations/charges";
+import { CosmosError } from "../cosmos-error";
+import { header, jsonBody, type EmulatorRequest, type Reply } from "../http/server";
+import { INVALID_CONTINUATION, parseQuerySpec, runQuery } from "../query/sql-query";
+import type { Json } from "../store/stored-resources";
 
 /** One database, container or offer, with its ETag. */
 export function resourceReply(status: number, resource: Json): Reply {
-  return { status, body: resource, headers: { etag: resource._etag as string }, charge: metadataCharge(byteSize(resource)) };
+  return {
+    status,
+    body: resource,
+    headers: { etag: resource._etag as string },
+    charge: metadataCharge(byteSize(resource)),
+  };
 }
 
 export function maxItemCount(request: EmulatorRequest): number | undefined {
@@ -23,7 +28,13 @@ export function maxItemCount(request: EmulatorRequest): number | undefined {
 }
 
 /** A read feed (GET on a collection of resources), paged by position. */
-export function feedReply(request: EmulatorRequest, ownerRid: string, collection: string, all: Json[], charge: number): Reply {
+export function feedReply(
+  request: EmulatorRequest,
+  ownerRid: string,
+  collection: string,
+  all: Json[],
+  charge: number,
+): Reply {
   const requested = maxItemCount(request);
   const pageSize = requested ?? all.length;
   const start = Number(header(request, "x-ms-continuation") ?? 0);
@@ -36,7 +47,13 @@ export function feedReply(request: EmulatorRequest, ownerRid: string, collection
 }
 
 /** One page of a feed or query, with the token of the next page when there is one. */
-function pageReply(ownerRid: string, collection: string, page: unknown[], continuation: string | undefined, charge: number): Reply {
+function pageReply(
+  ownerRid: string,
+  collection: string,
+  page: unknown[],
+  continuation: string | undefined,
+  charge: number,
+): Reply {
   return {
     status: 200,
     body: { _rid: ownerRid, [collection]: page, _count: page.length },
@@ -49,11 +66,23 @@ function pageReply(ownerRid: string, collection: string, page: unknown[], contin
 }
 
 /** A query (POST with `x-ms-documentdb-isquery`) over the given resources. */
-export function queryReply(request: EmulatorRequest, ownerRid: string, collection: string, all: Json[], lsn?: number): Reply {
+export function queryReply(
+  request: EmulatorRequest,
+  ownerRid: string,
+  collection: string,
+  all: Json[],
+  lsn?: number,
+): Reply {
   const spec = parseQuerySpec(jsonBody(request));
   const page = runQuery(all, spec, maxItemCount(request), header(request, "x-ms-continuation"));
   return {
-    ...pageReply(ownerRid, collection, page.results, page.continuation, queryCharge(all.length, byteSize(page.results))),
+    ...pageReply(
+      ownerRid,
+      collection,
+      page.results,
+      page.continuation,
+      queryCharge(all.length, byteSize(page.results)),
+    ),
     ...(lsn === undefined ? {} : { lsn }),
   };
 }

@@ -2,35 +2,65 @@
  * Items: point operations, feeds, queries (and their query plans), transactional batch, bulk.
  * `POST .../docs` carries six different operations told apart by headers; routes.ts lists them.
  */
-import { badRequest } from "../errors";
-import { header, headerIs, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http";
+import { badRequest } from "../cosmos-error";
+import {
+  header,
+  headerIs,
+  jsonBody,
+  type EmulatorContext,
+  type EmulatorRequest,
+  type Handler,
+  type Reply,
+} from "../http/server";
 import {
   executeOperation,
   partitionTarget,
   type ItemOperation,
-  type OperationOutcome,
+  type ItemOperationOutcome,
   type PartitionTarget,
   type Preconditions,
-} from "../item-operations";
-import { canonicalKey, isPrefixOf, parsePartitionKey, partitionKeyOf, type PartitionKeyValue } from "../partition-key";
-import { parsePatchRequest } from "../patch";
-import type { Json } from "../resources";
-import type { Container } from "../store";
-import { withStagedPartition } from "../transactions";
-import { parseBatchBody, runBulk, runTransactionalBatch, type BatchResult, type ItemScope } from "../batch";
+} from "../operations/item-operations";
+import {
+  canonicalKey,
+  isPrefixOf,
+  parsePartitionKey,
+  partitionKeyOf,
+  type PartitionKeyValue,
+} from "../store/partition-key";
+import { parsePatchRequest } from "../operations/patch";
+import type { Json } from "../store/stored-resources";
+import type { Container } from "../store/store";
+import { withStagedPartition } from "../operations/transactions";
+import {
+  parseBatchBody,
+  executeBulk,
+  runTransactionalBatch,
+  type BatchResult,
+  type ItemScope,
+} from "../operations/transactional-batch";
 import { feedReply, queryReply } from "./feeds";
 
 export const isQuery = (request: EmulatorRequest): boolean =>
-  headerIs(request, "x-ms-documentdb-isquery") || (header(request, "content-type") ?? "").startsWith("application/query+json");
-export const isQueryPlan = (request: EmulatorRequest): boolean => headerIs(request, "x-ms-cosmos-is-query-plan-request");
+  headerIs(request, "x-ms-documentdb-isquery") ||
+  (header(request, "content-type") ?? "").startsWith("application/query+json");
+export const isQueryPlan = (request: EmulatorRequest): boolean =>
+  headerIs(request, "x-ms-cosmos-is-query-plan-request");
 export const isBatch = (request: EmulatorRequest): boolean => headerIs(request, "x-ms-cosmos-is-batch-request");
-export const isAtomicBatch = (request: EmulatorRequest): boolean => isBatch(request) && headerIs(request, "x-ms-cosmos-batch-atomic");
-export const isBulk = (request: EmulatorRequest): boolean => isBatch(request) && !headerIs(request, "x-ms-cosmos-batch-atomic");
+export const isAtomicBatch = (request: EmulatorRequest): boolean =>
+  isBatch(request) && headerIs(request, "x-ms-cosmos-batch-atomic");
+export const isBulk = (request: EmulatorRequest): boolean =>
+  isBatch(request) && !headerIs(request, "x-ms-cosmos-batch-atomic");
 
 function scopeOf(context: EmulatorContext, request: EmulatorRequest): ItemScope {
   const databaseId = request.params.db ?? "";
   const container = context.store.container(databaseId, request.params.coll ?? "");
-  return { store: context.store, locks: context.locks, databaseId, container, databaseRid: context.store.database(databaseId).rid };
+  return {
+    store: context.store,
+    locks: context.locks,
+    databaseId,
+    container,
+    databaseRid: context.store.database(databaseId).rid,
+  };
 }
 
 function headerPartitionKey(request: EmulatorRequest): PartitionKeyValue | undefined {
@@ -40,9 +70,12 @@ function headerPartitionKey(request: EmulatorRequest): PartitionKeyValue | undef
 
 /** The logical partition a point operation targets: the header's, or for a body without header the body's. */
 function targetOf(scope: ItemScope, request: EmulatorRequest, body?: unknown): PartitionTarget {
-  const value = headerPartitionKey(request) ?? (body === undefined ? undefined : partitionKeyOf(body, scope.container.definition));
+  const value =
+    headerPartitionKey(request) ?? (body === undefined ? undefined : partitionKeyOf(body, scope.container.definition));
   if (value === undefined) {
-    throw badRequest("PartitionKey value must be supplied for this operation. Set the x-ms-documentdb-partitionkey header.");
+    throw badRequest(
+      "PartitionKey value must be supplied for this operation. Set the x-ms-documentdb-partitionkey header.",
+    );
   }
   return partitionTarget(scope.container, scope.databaseRid, value);
 }
@@ -53,7 +86,7 @@ const conditions = (request: EmulatorRequest): Preconditions => ({
 });
 
 /** The reply to a point operation: the item and its ETag, when it has one (not after delete or a 304). */
-function itemReply(outcome: OperationOutcome, container: Container): Reply {
+function itemReply(outcome: ItemOperationOutcome, container: Container): Reply {
   return {
     status: outcome.status,
     ...(outcome.item ? { body: outcome.item, headers: { etag: outcome.item._etag as string } } : {}),
@@ -82,31 +115,50 @@ export const readItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const target = targetOf(scope, request);
   const partition = scope.container.partitions.get(target.key) ?? new Map<string, Json>();
-  const operation: ItemOperation = { kind: "read", id: request.params.id ?? "", ifNoneMatch: header(request, "if-none-match") };
+  const operation: ItemOperation = {
+    kind: "read",
+    id: request.params.id ?? "",
+    ifNoneMatch: header(request, "if-none-match"),
+  };
   return itemReply(executeOperation(partition, target, operation), scope.container);
 };
 
 export const replaceItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const body = jsonBody(request);
-  return write(scope, targetOf(scope, request, body), { kind: "replace", id: request.params.id ?? "", body, ...conditions(request) });
+  return write(scope, targetOf(scope, request, body), {
+    kind: "replace",
+    id: request.params.id ?? "",
+    body,
+    ...conditions(request),
+  });
 };
 
 export const deleteItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
-  return write(scope, targetOf(scope, request), { kind: "delete", id: request.params.id ?? "", ...conditions(request) });
+  return write(scope, targetOf(scope, request), {
+    kind: "delete",
+    id: request.params.id ?? "",
+    ...conditions(request),
+  });
 };
 
 export const patchItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const patch = parsePatchRequest(jsonBody(request));
-  return write(scope, targetOf(scope, request), { kind: "patch", id: request.params.id ?? "", patch, ...conditions(request) });
+  return write(scope, targetOf(scope, request), {
+    kind: "patch",
+    id: request.params.id ?? "",
+    patch,
+    ...conditions(request),
+  });
 };
 
 /** The items a feed or query sees: one logical partition, a hierarchical prefix, or all of them. */
 function itemsInScope(container: Container, key: PartitionKeyValue | undefined): Json[] {
   if (key === undefined) return [...container.allItems()];
-  if (key.length === container.definition.paths.length) return [...container.liveItems(container.partitions.get(canonicalKey(key)))];
+  if (key.length === container.definition.paths.length)
+    return [...container.liveItems(container.partitions.get(canonicalKey(key)))];
   const items: Json[] = [];
   for (const [partitionKey, partition] of container.partitions) {
     if (isPrefixOf(key, JSON.parse(partitionKey) as PartitionKeyValue)) items.push(...container.liveItems(partition));
@@ -117,7 +169,10 @@ function itemsInScope(container: Container, key: PartitionKeyValue | undefined):
 export const readItems: Handler = (context, request) => {
   const { container } = scopeOf(context, request);
   const items = itemsInScope(container, headerPartitionKey(request));
-  return { ...feedReply(request, container.rid, "Documents", items, Math.max(1, items.length / 10)), lsn: container.lsn };
+  return {
+    ...feedReply(request, container.rid, "Documents", items, Math.max(1, items.length / 10)),
+    lsn: container.lsn,
+  };
 };
 
 export const queryItems: Handler = (context, request) => {
@@ -180,6 +235,5 @@ export const bulk: Handler = async (context, request) => {
   const scope = scopeOf(context, request);
   const operations = parseBatchBody(request.body);
   const continueOnError = header(request, "x-ms-cosmos-batch-continue-on-error")?.toLowerCase() !== "false";
-  return batchReply(await runBulk(scope, operations, continueOnError), scope.container);
+  return batchReply(await executeBulk(scope, operations, continueOnError), scope.container);
 };
-

@@ -2,10 +2,10 @@
  * Throughput (offers). Provisioned throughput is accepted, stored and readable as the SDK expects
  * (`container.readOffer()` queries `/offers` by the container's `_self`); it does not throttle.
  */
-import { CosmosError, badRequest, notFound } from "../errors";
-import { header, jsonBody, type EmulatorRequest, type Handler } from "../http";
-import { newEtag, newOfferRid, nowSeconds, type Json } from "../resources";
-import type { Mutation, Store } from "../store";
+import { CosmosError, badRequest, notFound } from "../cosmos-error";
+import { header, jsonBody, type EmulatorRequest, type Handler } from "../http/server";
+import { newEtag, newOfferRid, nowSeconds, type Json } from "../store/stored-resources";
+import type { Mutation, Store } from "../store/store";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 
 /** What the service accepts for manual throughput: at least 400 RU/s, in steps of 100. */
@@ -23,7 +23,8 @@ export function requestedThroughput(request: EmulatorRequest): Json | undefined 
   if (manual !== undefined && autoscale !== undefined) {
     throw badRequest("Specify either manual throughput or autoscale settings, not both.");
   }
-  if (manual !== undefined) return { offerThroughput: validThroughput(Number(manual)), offerIsRUPerMinuteThroughputEnabled: false };
+  if (manual !== undefined)
+    return { offerThroughput: validThroughput(Number(manual)), offerIsRUPerMinuteThroughputEnabled: false };
   if (autoscale !== undefined) {
     let maxThroughput: unknown;
     try {
@@ -82,10 +83,17 @@ export const replaceOffer: Handler = async ({ store }, request) => {
   const body = jsonBody(request) as Json;
   const content = (body.content ?? {}) as Json;
   const ifMatch = header(request, "if-match");
-  if (ifMatch !== undefined && ifMatch !== current._etag) throw new CosmosError(412, "The offer was changed since it was read.");
-  const next: Json = { ...current, content: { ...(current.content as Json), ...content }, _etag: newEtag(), _ts: nowSeconds() };
+  if (ifMatch !== undefined && ifMatch !== current._etag)
+    throw new CosmosError(412, "The offer was changed since it was read.");
+  const next: Json = {
+    ...current,
+    content: { ...(current.content as Json), ...content },
+    _etag: newEtag(),
+    _ts: nowSeconds(),
+  };
   const throughput = (next.content as Json).offerThroughput;
-  if (typeof throughput === "number" && (next.content as Json).offerAutopilotSettings === undefined) validThroughput(throughput);
+  if (typeof throughput === "number" && (next.content as Json).offerAutopilotSettings === undefined)
+    validThroughput(throughput);
   await store.commit([{ type: "putOffer", offer: next }]);
   return resourceReply(200, next);
 };
