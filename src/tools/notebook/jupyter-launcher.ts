@@ -1,19 +1,15 @@
 /**
  * Opening the notebooks in real Jupyter with this project's tslab, installing nothing globally.
  *
- * The kernelspec is written under `<project>/.jupyter/share/jupyter/kernels/tslab` (git-ignored) and
- * found through `JUPYTER_PATH`. It runs the project's own tslab with this Node, so the kernel the
- * learner sees is the one the tests run. We write kernel.json ourselves rather than calling
- * `tslab install`, which needs a Python with jupyter_client and can only name a `tslab` command.
+ * The kernelspec (`../kernelspec`) is written under `<project>/.jupyter/share/jupyter/kernels/`
+ * (git-ignored) and found through `JUPYTER_PATH`. It runs the project's own tslab with this Node, so
+ * the kernel the learner sees is the one the tests run.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
-import { projectRoot, tslabBinary } from "../project-paths";
-
-export const KERNEL_NAME = "tslab";
-export const KERNEL_DISPLAY_NAME = "TypeScript (tslab)";
+import { KERNEL_DISPLAY_NAME, kernelsDirIn, writeKernelSpec } from "../kernelspec";
+import { projectRoot } from "../project-paths";
 
 export interface ProjectKernel {
   /** The folder holding kernel.json. */
@@ -22,18 +18,10 @@ export interface ProjectKernel {
   jupyterPath: string;
 }
 
+/** The workbook's kernelspec (the same one `npm run kernel` registers for the user), under the project. */
 export async function installProjectKernel(root: string = projectRoot()): Promise<ProjectKernel> {
   const jupyterPath = join(root, ".jupyter", "share", "jupyter");
-  const kernelDir = join(jupyterPath, "kernels", KERNEL_NAME);
-  await mkdir(kernelDir, { recursive: true });
-  const spec = {
-    // `{connection_file}` stays a separate argument (tslab issue #36).
-    argv: [process.execPath, tslabBinary(), "kernel", "--config-path", "{connection_file}"],
-    display_name: KERNEL_DISPLAY_NAME,
-    language: "typescript",
-    metadata: { debugger: false },
-  };
-  await writeFile(join(kernelDir, "kernel.json"), `${JSON.stringify(spec, null, 2)}\n`);
+  const kernelDir = await writeKernelSpec(kernelsDirIn(jupyterPath));
   return { kernelDir, jupyterPath };
 }
 
@@ -66,8 +54,8 @@ Get it one of these ways, then run \`npm run notebook\` again:
   Debian/Ubuntu: sudo apt-get install -y jupyter-notebook python3-nbconvert python3-nbclient jupyter-client
   pip:           pip install notebook
   conda:         conda install -c conda-forge notebook
-Or open the notebooks in VS Code with its Jupyter extension: run \`npx tslab install\` once and
-choose the "TypeScript" (tslab) kernel. Headless runs need none of this: npm run lab`;
+Or open the notebooks in VS Code with its Jupyter extension: run \`npm run kernel\` once and
+choose the "${KERNEL_DISPLAY_NAME}" kernel. Headless runs need none of this: npm run lab`;
 
 /** Registers the project kernel and runs Jupyter on `notebooks/` until it exits; returns its exit code. */
 export async function launchJupyter(root: string = projectRoot()): Promise<number> {
