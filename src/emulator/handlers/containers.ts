@@ -1,4 +1,5 @@
 /** Containers: create, read, list, query, replace, delete; their partition key ranges; delete by partition key. */
+import { Header } from "../http/headers";
 import { byteSize, metadataCharge, writeCharge } from "../operations/charges";
 import { CosmosError, badRequest, conflict } from "../cosmos-error";
 import { header, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http/server";
@@ -92,7 +93,7 @@ const containerOf = (context: EmulatorContext, request: EmulatorRequest): Contai
 export const readContainer: Handler = (context, request) => {
   const container = containerOf(context, request);
   const answer = reply(200, container);
-  if (header(request, "x-ms-documentdb-populatequotainfo")?.toLowerCase() !== "true") return answer;
+  if (header(request, Header.populateQuotaInfo)?.toLowerCase() !== "true") return answer;
   // Indexing is synchronous here, so a transformation is always complete (100%).
   const quota = `documentsSize=10485760;documentsCount=-1;collectionSize=10485760`;
   const usage = `documentsSize=${Math.ceil(byteSize([...container.allItems()]) / 1024)};documentsCount=${container.itemCount()};collectionSize=0`;
@@ -100,9 +101,9 @@ export const readContainer: Handler = (context, request) => {
     ...answer,
     headers: {
       ...answer.headers,
-      "x-ms-documentdb-collection-index-transformation-progress": "100",
-      "x-ms-resource-quota": quota,
-      "x-ms-resource-usage": usage,
+      [Header.indexTransformationProgress]: "100",
+      [Header.resourceQuota]: quota,
+      [Header.resourceUsage]: usage,
     },
   };
 };
@@ -133,7 +134,7 @@ export const replaceContainer: Handler = (context, request) => {
     const container = containerOf(context, request);
     if (body.id !== container.id)
       throw badRequest("The id in the request body does not match the container being replaced.");
-    const ifMatch = header(request, "if-match");
+    const ifMatch = header(request, Header.ifMatch);
     if (ifMatch !== undefined && ifMatch !== container.resource._etag) {
       throw new CosmosError(412, "The container was changed since it was read.");
     }
@@ -168,7 +169,7 @@ export const deleteContainer: Handler = (context, request) =>
 export const readPartitionKeyRanges: Handler = (context, request): Reply => {
   const container = containerOf(context, request);
   const etag = `"pkranges-${container.rid}"`;
-  if (header(request, "if-none-match") === etag) return { status: 304, headers: { etag } };
+  if (header(request, Header.ifNoneMatch) === etag) return { status: 304, headers: { [Header.etag]: etag } };
   const range = {
     _rid: `${container.rid}AgAAAAAAAA==`,
     id: "0",
@@ -186,7 +187,7 @@ export const readPartitionKeyRanges: Handler = (context, request): Reply => {
   return {
     status: 200,
     body: { _rid: container.rid, PartitionKeyRanges: [range], _count: 1 },
-    headers: { etag, "x-ms-item-count": "1" },
+    headers: { [Header.etag]: etag, [Header.itemCount]: "1" },
     charge: 1,
   };
 };
@@ -194,7 +195,7 @@ export const readPartitionKeyRanges: Handler = (context, request): Reply => {
 /** `POST .../operations/partitionkeydelete`: removes every item of one logical partition, atomically. */
 export const deleteAllItemsForPartitionKey: Handler = async (context, request) => {
   const container = containerOf(context, request);
-  const value = parsePartitionKey(header(request, "x-ms-documentdb-partitionkey") ?? "");
+  const value = parsePartitionKey(header(request, Header.partitionKey) ?? "");
   requireFullKey(value, container.definition);
   const key = canonicalKey(value);
   const scope = { store: context.store, locks: context.locks, databaseId: container.databaseId, container };

@@ -2,6 +2,7 @@
  * Throughput (offers). Provisioned throughput is accepted, stored and readable as the SDK expects
  * (`container.readOffer()` queries `/offers` by the container's `_self`); it does not throttle.
  */
+import { Header } from "../http/headers";
 import { CosmosError, badRequest, notFound } from "../cosmos-error";
 import { header, jsonBody, type EmulatorRequest, type Handler } from "../http/server";
 import { newEtag, newOfferRid, nowSeconds, type Json } from "../store/stored-resources";
@@ -18,8 +19,8 @@ function validThroughput(value: number): number {
 
 /** Throughput requested by `x-ms-offer-throughput` or autoscale settings, if any. */
 export function requestedThroughput(request: EmulatorRequest): Json | undefined {
-  const manual = header(request, "x-ms-offer-throughput");
-  const autoscale = header(request, "x-ms-cosmos-offer-autopilot-settings");
+  const manual = header(request, Header.offerThroughput);
+  const autoscale = header(request, Header.offerAutopilotSettings);
   if (manual !== undefined && autoscale !== undefined) {
     throw badRequest("Specify either manual throughput or autoscale settings, not both.");
   }
@@ -82,7 +83,7 @@ export const replaceOffer: Handler = async ({ store }, request) => {
   if (!current) throw notFound("Offer");
   const body = jsonBody(request) as Json;
   const content = (body.content ?? {}) as Json;
-  const ifMatch = header(request, "if-match");
+  const ifMatch = header(request, Header.ifMatch);
   if (ifMatch !== undefined && ifMatch !== current._etag)
     throw new CosmosError(412, "The offer was changed since it was read.");
   const next: Json = {
