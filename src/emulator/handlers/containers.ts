@@ -7,7 +7,8 @@ import { canonicalKey, normalizeDefinition, parsePartitionKey, requireFullKey } 
 import { invalidTtlReason, newContainerRid, newEtag, nowSeconds, type Json } from "../store/stored-resources";
 import type { Container, Mutation } from "../store/store";
 import { withStagedPartition } from "../operations/transactions";
-import { requireValidId, withMetadataLock } from "./databases";
+import { withMetadataLock } from "../operations/locks";
+import { requireValidId } from "./databases";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
 

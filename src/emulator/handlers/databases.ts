@@ -2,15 +2,11 @@
 import { metadataCharge } from "../operations/charges";
 import { CosmosError, badRequest, conflict } from "../cosmos-error";
 import { jsonBody, type EmulatorContext, type Handler } from "../http/server";
+import { withMetadataLock } from "../operations/locks";
 import { invalidIdReason, newDatabaseRid, newEtag, nowSeconds, type Json } from "../store/stored-resources";
 import type { Mutation } from "../store/store";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
-
-/** Databases and containers change under one lock, so "exists?" and "create" cannot race. */
-export const METADATA_LOCK = "\u0000metadata";
-export const withMetadataLock = <T>(context: EmulatorContext, work: () => Promise<T>): Promise<T> =>
-  context.locks.run(METADATA_LOCK, work);
 
 export function requireValidId(body: unknown): Json {
   if (body === null || typeof body !== "object" || Array.isArray(body))

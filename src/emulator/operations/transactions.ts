@@ -6,7 +6,7 @@
  * ONE record, and only then publishes them. Readers see either all of a batch or none of it, and
  * a batch that fails leaves nothing behind, in memory or on disk.
  */
-import type { KeyedLock } from "./locks";
+import { partitionLockKey, type KeyedLock } from "./locks";
 import type { Json } from "../store/stored-resources";
 import type { Container, Partition, PartitionView, Store } from "../store/store";
 
@@ -16,9 +16,6 @@ export interface PartitionScope {
   databaseId: string;
   container: Container;
 }
-
-export const partitionLockKey = (scope: Pick<PartitionScope, "databaseId" | "container">, key: string): string =>
-  `${scope.databaseId}\u0000${scope.container.id}\u0000${key}`;
 
 /**
  * A copy-on-write view of one logical partition: reads fall through to the live items, writes stay
@@ -60,7 +57,7 @@ export async function withStagedPartition<T>(
   key: string,
   work: (staged: StagedPartition) => { value: T; commit: boolean },
 ): Promise<T> {
-  return scope.locks.run(partitionLockKey(scope, key), async () => {
+  return scope.locks.run(partitionLockKey(scope.databaseId, scope.container.id, key), async () => {
     const staged = new StagedPartition(scope.container.partitions.get(key));
     const { value, commit } = work(staged);
     if (commit) {
