@@ -4,7 +4,15 @@ import { byteSize, metadataCharge, writeCharge } from "../operations/charges";
 import { CosmosError, badRequest, conflict } from "../cosmos-error";
 import { header, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http/server";
 import { canonicalKey, normalizeDefinition, parsePartitionKey, requireFullKey } from "../store/partition-key";
-import { invalidTtlReason, newContainerRid, newEtag, nowSeconds, type Json } from "../store/stored-resources";
+import {
+  invalidTtlReason,
+  newContainerRid,
+  newEtag,
+  nowSeconds,
+  type Json,
+  type StoredContainer,
+  type WithId,
+} from "../store/stored-resources";
 import type { Container, Mutation } from "../store/store";
 import { withStagedPartition } from "../operations/transactions";
 import { withMetadataLock } from "../operations/locks";
@@ -32,8 +40,8 @@ function normalizeIndexingPolicy(input: unknown): Json {
 const DEFAULT_CONTAINER_THROUGHPUT = { offerThroughput: 400, offerIsRUPerMinuteThroughputEnabled: false };
 
 /** The stored container: what the client sent, with the service's defaults and system properties; a replaced one keeps its `_rid`. */
-function containerResource(body: Json, databaseRid: string, previous?: Json): Json {
-  const rid = (previous?._rid as string | undefined) ?? newContainerRid(databaseRid);
+function containerResource(body: WithId, databaseRid: string, previous?: StoredContainer): StoredContainer {
+  const rid = previous?._rid ?? newContainerRid(databaseRid);
   const { _rid, _self, _etag, _ts, _docs, _sprocs, _triggers, _udfs, _conflicts, ...settings } = body;
   return {
     uniqueKeyPolicy: { uniqueKeys: [] },
@@ -64,7 +72,7 @@ const reply = (status: number, container: Container): Reply => ({
 });
 
 /** A container body: a valid id and, when present, a valid defaultTtl (null counts as absent). */
-function requireValidContainer(body: unknown): Json {
+function requireValidContainer(body: unknown): WithId {
   const container = requireValidId(body);
   const reason = container.defaultTtl == null ? undefined : invalidTtlReason("defaultTtl", container.defaultTtl);
   if (reason) throw badRequest(reason);
@@ -77,14 +85,14 @@ export const createContainer: Handler = (context, request) => {
   return withMetadataLock(context, async () => {
     const databaseId = request.params.db ?? "";
     const database = context.store.database(databaseId);
-    if (database.containers.has(body.id as string)) throw conflict();
+    if (database.containers.has(body.id)) throw conflict();
     const resource = containerResource(body, database.rid);
     const mutations: Mutation[] = [{ type: "putContainer", databaseId, container: resource }];
-    const sharedThroughput = context.store.offerFor(database.resource._self as string) !== undefined;
+    const sharedThroughput = context.store.offerFor(database.resource._self) !== undefined;
     const content = throughput ?? (sharedThroughput ? undefined : DEFAULT_CONTAINER_THROUGHPUT);
     if (content) mutations.push(offerMutation(resource, content));
     await context.store.commit(mutations);
-    return reply(201, context.store.container(databaseId, body.id as string));
+    return reply(201, context.store.container(databaseId, body.id));
   });
 };
 
@@ -109,7 +117,7 @@ export const readContainer: Handler = (context, request) => {
   };
 };
 
-const allContainers = (context: EmulatorContext, request: EmulatorRequest): Json[] =>
+const allContainers = (context: EmulatorContext, request: EmulatorRequest): StoredContainer[] =>
   [...context.store.database(request.params.db ?? "").containers.values()].map((container) => container.resource);
 
 export const listContainers: Handler = (context, request) =>
@@ -178,7 +186,7 @@ export const readPartitionKeyRanges: Handler = (context, request): Reply => {
     minInclusive: "",
     maxExclusive: "FF",
     ridPrefix: 0,
-    _self: `${container.resource._self as string}pkranges/0/`,
+    _self: `${container.resource._self}pkranges/0/`,
     throughputFraction: 1,
     status: "online",
     parents: [],

@@ -8,14 +8,14 @@ import { byteSize, metadataCharge, queryCharge } from "../operations/charges";
 import { CosmosError } from "../cosmos-error";
 import { header, jsonBody, type EmulatorRequest, type Reply } from "../http/server";
 import { INVALID_CONTINUATION, parseQuerySpec, runQuery } from "../query/sql-query";
-import type { Json } from "../store/stored-resources";
+import type { Json, StoredResource } from "../store/stored-resources";
 
 /** One database, container or offer, with its ETag. */
-export function resourceReply(status: number, resource: Json): Reply {
+export function resourceReply(status: number, resource: StoredResource): Reply {
   return {
     status,
     body: resource,
-    headers: { [Header.etag]: resource._etag as string },
+    headers: { [Header.etag]: resource._etag },
     charge: metadataCharge(byteSize(resource)),
   };
 }

@@ -29,7 +29,7 @@ import {
   type PartitionKeyValue,
 } from "../store/partition-key";
 import { parsePatchRequest } from "../operations/patch";
-import type { Json } from "../store/stored-resources";
+import type { Json, StoredItem } from "../store/stored-resources";
 import type { Container } from "../store/store";
 import { withStagedPartition } from "../operations/transactions";
 import {
@@ -87,7 +87,7 @@ const conditions = (request: EmulatorRequest): Preconditions => ({
 function itemReply(outcome: ItemOperationOutcome, container: Container): Reply {
   return {
     status: outcome.status,
-    ...(outcome.item ? { body: outcome.item, headers: { [Header.etag]: outcome.item._etag as string } } : {}),
+    ...(outcome.item ? { body: outcome.item, headers: { [Header.etag]: outcome.item._etag } } : {}),
     charge: outcome.charge,
     lsn: container.lsn,
   };
@@ -112,7 +112,7 @@ export const createItem: Handler = (context, request) => {
 export const readItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const target = targetOf(scope, request);
-  const partition = scope.container.partitions.get(target.key) ?? new Map<string, Json>();
+  const partition = scope.container.partitions.get(target.key) ?? new Map<string, StoredItem>();
   const operation: ItemOperation = {
     kind: "read",
     id: request.params.id ?? "",

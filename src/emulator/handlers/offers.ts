@@ -5,7 +5,14 @@
 import { Header } from "../http/headers";
 import { CosmosError, badRequest, notFound } from "../cosmos-error";
 import { header, jsonBody, type EmulatorRequest, type Handler } from "../http/server";
-import { newEtag, newOfferRid, nowSeconds, type Json } from "../store/stored-resources";
+import {
+  newEtag,
+  newOfferRid,
+  nowSeconds,
+  type Json,
+  type StoredOffer,
+  type StoredResource,
+} from "../store/stored-resources";
 import type { Mutation, Store } from "../store/store";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 
@@ -41,7 +48,7 @@ export function requestedThroughput(request: EmulatorRequest): Json | undefined 
   return undefined;
 }
 
-export function offerMutation(resource: Json, content: Json): Mutation {
+export function offerMutation(resource: StoredResource, content: Json): Mutation {
   const id = newOfferRid();
   return {
     type: "putOffer",
@@ -61,12 +68,12 @@ export function offerMutation(resource: Json, content: Json): Mutation {
 }
 
 /** Removing a database or container removes its offer too. */
-export function offerDeletion(store: Store, resource: Json): Mutation[] {
-  const offer = store.offerFor(resource._self as string);
-  return offer ? [{ type: "deleteOffer", id: offer.id as string }] : [];
+export function offerDeletion(store: Store, resource: StoredResource): Mutation[] {
+  const offer = store.offerFor(resource._self);
+  return offer ? [{ type: "deleteOffer", id: offer.id }] : [];
 }
 
-const offers = (store: Store): Json[] => [...store.offers.values()];
+const offers = (store: Store): StoredOffer[] => [...store.offers.values()];
 
 export const listOffers: Handler = ({ store }, request) => feedReply(request, "", "Offers", offers(store), 1);
 
@@ -86,15 +93,14 @@ export const replaceOffer: Handler = async ({ store }, request) => {
   const ifMatch = header(request, Header.ifMatch);
   if (ifMatch !== undefined && ifMatch !== current._etag)
     throw new CosmosError(412, "The offer was changed since it was read.");
-  const next: Json = {
+  const next: StoredOffer = {
     ...current,
-    content: { ...(current.content as Json), ...content },
+    content: { ...current.content, ...content },
     _etag: newEtag(),
     _ts: nowSeconds(),
   };
-  const throughput = (next.content as Json).offerThroughput;
-  if (typeof throughput === "number" && (next.content as Json).offerAutopilotSettings === undefined)
-    validThroughput(throughput);
+  const throughput = next.content.offerThroughput;
+  if (typeof throughput === "number" && next.content.offerAutopilotSettings === undefined) validThroughput(throughput);
   await store.commit([{ type: "putOffer", offer: next }]);
   return resourceReply(200, next);
 };
