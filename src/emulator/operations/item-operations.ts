@@ -1,7 +1,7 @@
 /**
  * Item operations on one logical partition: create, upsert, replace, read, delete, patch.
  *
- * They work on a staged view of the partition handed in by the caller (see batch.ts): single
+ * They work on a staged view of the partition handed in by the caller (see transactions.ts): single
  * writes, transactional batches and bulk all go through here, so the same rules apply everywhere.
  * Each returns the outcome or throws a `CosmosError` carrying the status the service would give.
  */
