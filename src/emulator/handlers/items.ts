@@ -132,7 +132,8 @@ export const replaceItem: Handler = (context, request) => {
   });
 };
 
-export const deleteItem: Handler = (context, request) => {
+// removeItem, not deleteItem: that name is the workbook's builder of a Delete operation.
+export const removeItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   return write(scope, targetOf(scope, request), {
     kind: "delete",
