@@ -50,3 +50,12 @@ export const Header = {
 } as const;
 
 export type HeaderName = (typeof Header)[keyof typeof Header];
+
+/** A header's value as Node received it; a header sent twice arrives as an array, and the first counts. */
+export function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: HeaderName,
+): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

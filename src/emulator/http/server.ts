@@ -3,7 +3,7 @@
  * and writes the reply with the headers every Cosmos DB response carries. Errors become JSON
  * bodies `{ code, message }` with `x-ms-substatus` where one applies.
  */
-import { Header, type HeaderName } from "./headers";
+import { Header, headerValue, type HeaderName } from "./headers";
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, type AuthMode, type SignedResource } from "./auth";
@@ -56,10 +56,8 @@ export interface Route {
   signs?: (request: EmulatorRequest) => SignedResource;
 }
 
-export function header(request: Pick<EmulatorRequest, "headers">, name: HeaderName): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+export const header = (request: Pick<EmulatorRequest, "headers">, name: HeaderName): string | undefined =>
+  headerValue(request.headers, name);
 
 export const headerIs = (request: EmulatorRequest, name: HeaderName, expected = "true"): boolean =>
   header(request, name)?.toLowerCase() === expected;
