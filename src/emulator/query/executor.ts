@@ -125,7 +125,11 @@ export function runWhole(
 ): SqlValue[] {
   let rows = [...filteredRows(query, containerItems, outer, scope)];
   if (query.orderBy) rows = sortRows(rows, query, scope);
-  const groups = query.groupBy ? groupRows(rows, query.groupBy, scope) : hasAggregates(query) ? [rows] : undefined;
+  const groups = query.groupBy
+    ? groupRows(rows, query.groupBy, scope, query.orderBy !== undefined)
+    : hasAggregates(query)
+      ? [rows]
+      : undefined;
   let results = groups
     ? groups.map((group) => project(query.selection, query, group[0] ?? outer, { ...scope, group }))
     : rows.map((row) => project(query.selection, query, row, scope));
@@ -307,15 +311,22 @@ function sortRows(rows: Row[], query: Query, scope: Scope): Row[] {
   return decorated.map(({ row }) => row);
 }
 
-function groupRows(rows: Row[], keys: Expression[], scope: Scope): Row[][] {
-  const groups = new Map<string, Row[]>();
+/**
+ * Rows grouped by the values of the GROUP BY expressions. Without ORDER BY the groups come out
+ * in the order of their keys (undefined first), as the service's do; with it, in sorted order.
+ */
+function groupRows(rows: Row[], keys: Expression[], scope: Scope, sorted: boolean): Row[][] {
+  const groups = new Map<string, { values: SqlValue[]; rows: Row[] }>();
   for (const row of rows) {
-    const key = canonicalText(keys.map((expression) => evaluate(expression, row, scope)));
+    const values = keys.map((expression) => evaluate(expression, row, scope));
+    const key = canonicalText(values);
     const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
+    if (group) group.rows.push(row);
+    else groups.set(key, { values, rows: [row] });
   }
-  return [...groups.values()];
+  const all = [...groups.values()];
+  if (!sorted) all.sort((a, b) => orderCompare(a.values, b.values));
+  return all.map((group) => group.rows);
 }
 
 function distinct(values: SqlValue[]): SqlValue[] {
