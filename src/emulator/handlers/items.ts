@@ -39,6 +39,7 @@ import {
   type ItemScope,
 } from "../operations/transactional-batch";
 import { feedReply, queryReply } from "./feeds";
+import { parseQuerySpec, planQuery } from "../query/sql-query";
 
 export const isQuery = (request: EmulatorRequest): boolean =>
   headerIs(request, "x-ms-documentdb-isquery") ||
@@ -184,39 +185,10 @@ export const queryItems: Handler = (context, request) => {
   return queryReply(request, container.rid, "Documents", itemsInScope(container, key), container.lsn);
 };
 
-/**
- * A query plan for the SDK. The emulator evaluates every query completely on its single physical
- * partition, so the plan asks the SDK for no client-side ordering, aggregation or paging rewrite:
- * the SDK then passes the server's results through unchanged.
- */
+/** The query plan the SDK asks for before a cross-partition query, as the service shapes it. */
 export const queryPlan: Handler = (context, request) => {
   scopeOf(context, request);
-  const body = jsonBody(request) as { query?: unknown };
-  if (typeof body.query !== "string") throw badRequest("The query plan request has no query.");
-  return {
-    status: 200,
-    body: {
-      partitionedQueryExecutionInfoVersion: 2,
-      queryInfo: {
-        distinctType: "None",
-        top: null,
-        offset: null,
-        limit: null,
-        orderBy: [],
-        orderByExpressions: [],
-        groupByExpressions: [],
-        groupByAliases: [],
-        aggregates: [],
-        groupByAliasToAggregateType: {},
-        rewrittenQuery: "",
-        hasSelectValue: false,
-        dCountInfo: null,
-        hasNonStreamingOrderBy: false,
-      },
-      queryRanges: [{ min: "", max: "FF", isMinInclusive: true, isMaxInclusive: false }],
-    },
-    charge: 0,
-  };
+  return { status: 200, body: planQuery(parseQuerySpec(jsonBody(request))), charge: 0 };
 };
 
 function batchReply(result: BatchResult, container: Container): Reply {

@@ -9,6 +9,7 @@ import type { SqlValue } from "./ast";
 import { compileQuery } from "./compiler";
 import { executePage, type Resume } from "./executor";
 import { QueryError, QueryTimeout } from "./query-errors";
+import { type QueryPlan, queryPlan } from "./query-plan";
 
 export interface QuerySpec {
   query: string;
@@ -70,6 +71,16 @@ export function runQuery(
         `The query did not finish within the ${limits.pageBudgetMs} ms one page may take. Narrow it with a filter, or order and aggregate fewer items.`,
       );
     }
+    throw error;
+  }
+}
+
+/** The query plan the SDK asks for before it runs a query across partition key ranges. */
+export function planQuery(spec: QuerySpec): QueryPlan {
+  try {
+    return queryPlan(spec.query, new Map((spec.parameters ?? []).map(({ name, value }) => [name, value])));
+  } catch (error) {
+    if (error instanceof QueryError) throw badRequest(error.message);
     throw error;
   }
 }
