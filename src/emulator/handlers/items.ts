@@ -2,7 +2,7 @@
  * Items: point operations, feeds, queries (and their query plans), transactional batch, bulk.
  * `POST .../docs` carries six different operations told apart by headers; routes.ts lists them.
  */
-import { badRequest } from "../cosmos-error";
+import { badRequest, CosmosError } from "../cosmos-error";
 import {
   header,
   headerIs,
@@ -86,22 +86,36 @@ const conditions = (request: EmulatorRequest): Preconditions => ({
   ifNoneMatch: header(request, "if-none-match"),
 });
 
-/** The reply to a point operation: the item and its ETag, when it has one (not after delete or a 304). */
-function itemReply(outcome: ItemOperationOutcome, container: Container): Reply {
+/**
+ * The reply to a point operation: the item and its ETag, when it has one (not after delete or a
+ * 304). With `Prefer: return=minimal` (the SDK's `contentResponseOnWriteEnabled: false`) a write
+ * answers its status and ETag without the body, as the service does.
+ */
+function itemReply(outcome: ItemOperationOutcome, container: Container, minimal = false): Reply {
   return {
     status: outcome.status,
-    ...(outcome.item ? { body: outcome.item, headers: { etag: outcome.item._etag as string } } : {}),
+    ...(outcome.item
+      ? { ...(minimal ? {} : { body: outcome.item }), headers: { etag: outcome.item._etag as string } }
+      : {}),
     charge: outcome.charge,
     lsn: container.lsn,
   };
 }
 
-async function write(scope: ItemScope, target: PartitionTarget, operation: ItemOperation): Promise<Reply> {
+const prefersMinimal = (request: EmulatorRequest): boolean =>
+  /\breturn=minimal\b/i.test(header(request, "prefer") ?? "");
+
+async function write(
+  scope: ItemScope,
+  target: PartitionTarget,
+  operation: ItemOperation,
+  request: EmulatorRequest,
+): Promise<Reply> {
   const outcome = await withStagedPartition(scope, target.key, (staged) => ({
     value: executeOperation(staged, target, operation),
     commit: true,
   }));
-  return itemReply(outcome, scope.container);
+  return itemReply(outcome, scope.container, prefersMinimal(request));
 }
 
 export const createItem: Handler = (context, request) => {
@@ -109,7 +123,7 @@ export const createItem: Handler = (context, request) => {
   const body = jsonBody(request);
   const upsert = headerIs(request, "x-ms-documentdb-is-upsert");
   const operation: ItemOperation = upsert ? { kind: "upsert", body, ...conditions(request) } : { kind: "create", body };
-  return write(scope, targetOf(scope, request, body), operation);
+  return write(scope, targetOf(scope, request, body), operation, request);
 };
 
 export const readItem: Handler = (context, request) => {
@@ -127,32 +141,43 @@ export const readItem: Handler = (context, request) => {
 export const replaceItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const body = jsonBody(request);
-  return write(scope, targetOf(scope, request, body), {
-    kind: "replace",
-    id: request.params.id ?? "",
-    body,
-    ...conditions(request),
-  });
+  return write(
+    scope,
+    targetOf(scope, request, body),
+    {
+      kind: "replace",
+      id: request.params.id ?? "",
+      body,
+      ...conditions(request),
+    },
+    request,
+  );
 };
 
 export const deleteItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
-  return write(scope, targetOf(scope, request), {
-    kind: "delete",
-    id: request.params.id ?? "",
-    ...conditions(request),
-  });
+  return write(
+    scope,
+    targetOf(scope, request),
+    { kind: "delete", id: request.params.id ?? "", ...conditions(request) },
+    request,
+  );
 };
 
 export const patchItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const patch = parsePatchRequest(jsonBody(request));
-  return write(scope, targetOf(scope, request), {
-    kind: "patch",
-    id: request.params.id ?? "",
-    patch,
-    ...conditions(request),
-  });
+  return write(
+    scope,
+    targetOf(scope, request),
+    {
+      kind: "patch",
+      id: request.params.id ?? "",
+      patch,
+      ...conditions(request),
+    },
+    request,
+  );
 };
 
 /** The items a feed or query sees: one logical partition, a hierarchical prefix, or all of them. */
@@ -191,8 +216,33 @@ export const queryPlan: Handler = (context, request) => {
   return { status: 200, body: planQuery(parseQuerySpec(jsonBody(request))), charge: 0 };
 };
 
-function batchReply(result: BatchResult, container: Container): Reply {
-  return { status: result.status, body: result.results, charge: result.charge, lsn: container.lsn };
+/** A bulk request's operations; a too-large one is refused with the gateway's form of the message. */
+function bulkOperations(body: Buffer): ReturnType<typeof parseBatchBody> {
+  try {
+    return parseBatchBody(body);
+  } catch (error) {
+    if (error instanceof CosmosError && error.status === 413) {
+      throw new CosmosError(413, 'Message: {"Errors":["Request size is too large"]}');
+    }
+    throw error;
+  }
+}
+
+/** With `Prefer: return=minimal`, the results of writes leave out their bodies; reads keep theirs. */
+function batchReply(
+  result: BatchResult,
+  container: Container,
+  request: EmulatorRequest,
+  operations: { operationType?: unknown }[],
+): Reply {
+  const minimal = prefersMinimal(request);
+  const results = result.results.map((outcome, index) => {
+    const isRead = String(operations[index]?.operationType ?? "").toLowerCase() === "read";
+    if (!minimal || isRead) return outcome;
+    const { resourceBody: _omitted, ...rest } = outcome;
+    return rest;
+  });
+  return { status: result.status, body: results, charge: result.charge, lsn: container.lsn };
 }
 
 export const transactionalBatch: Handler = async (context, request) => {
@@ -200,12 +250,12 @@ export const transactionalBatch: Handler = async (context, request) => {
   const operations = parseBatchBody(request.body);
   const key = headerPartitionKey(request);
   if (key === undefined) throw badRequest("A transactional batch needs the x-ms-documentdb-partitionkey header.");
-  return batchReply(await runTransactionalBatch(scope, key, operations), scope.container);
+  return batchReply(await runTransactionalBatch(scope, key, operations), scope.container, request, operations);
 };
 
 export const bulk: Handler = async (context, request) => {
   const scope = scopeOf(context, request);
-  const operations = parseBatchBody(request.body);
+  const operations = bulkOperations(request.body);
   const continueOnError = header(request, "x-ms-cosmos-batch-continue-on-error")?.toLowerCase() !== "false";
-  return batchReply(await executeBulk(scope, operations, continueOnError), scope.container);
+  return batchReply(await executeBulk(scope, operations, continueOnError), scope.container, request, operations);
 };
