@@ -8,6 +8,7 @@
  * budget is spent, as the service's pages do: a streaming query returns what it has with a
  * continuation, a whole-result query that cannot finish in time fails with 408.
  */
+import { randomUUID } from "node:crypto";
 import type { Collection, Expression, Query, Selection, SqlValue } from "./ast";
 import { type Row, type Scope, evaluate } from "./evaluator";
 import { AGGREGATE_NAMES, QueryError, QueryTimeout } from "./query-errors";
@@ -17,7 +18,7 @@ import type { CompiledQuery } from "./compiler";
 /** Where the next page resumes. */
 export type Resume =
   | { kind: "stream"; index: number; rowsDone: number; produced: number }
-  | { kind: "whole"; offset: number };
+  | { kind: "whole"; offset: number; snapshot?: string };
 
 export interface PageRequest {
   parameters: ReadonlyMap<string, SqlValue>;
@@ -40,7 +41,7 @@ export function executePage(compiled: CompiledQuery, items: readonly SqlValue[],
   const scope = rootScope(request.parameters, startedAt, deadline);
   return compiled.streaming
     ? streamPage(compiled.query, items, scope, request, deadline)
-    : wholePage(compiled.query, items, scope, request);
+    : wholePage(compiled, items, scope, request);
 }
 
 function rootScope(parameters: ReadonlyMap<string, SqlValue>, startedAt: number, deadline: number): Scope {
@@ -106,14 +107,46 @@ function streamPage(
   return { results };
 }
 
-function wholePage(query: Query, items: readonly SqlValue[], scope: Scope, request: PageRequest): ExecutedPage {
-  const all = runWhole(query, EMPTY_ROW, scope, items);
-  const offset = request.resume?.kind === "whole" ? request.resume.offset : 0;
+function wholePage(
+  compiled: CompiledQuery,
+  items: readonly SqlValue[],
+  scope: Scope,
+  request: PageRequest,
+): ExecutedPage {
+  const resume = request.resume?.kind === "whole" ? request.resume : undefined;
+  const snapshotKey = `${compiled.text}\u0000${canonicalText([...request.parameters.entries()])}`;
+  const all = takeSnapshot(resume?.snapshot, snapshotKey) ?? runWhole(compiled.query, EMPTY_ROW, scope, items);
+  const offset = resume?.offset ?? 0;
   if (request.pageSize === undefined) return { results: all.slice(offset) };
   const end = offset + request.pageSize;
   const results = all.slice(offset, end);
   // Like the service, a full page comes with a continuation even when nothing follows.
-  return results.length === request.pageSize ? { results, next: { kind: "whole", offset: end } } : { results };
+  if (results.length < request.pageSize) return { results };
+  return { results, next: { kind: "whole", offset: end, snapshot: keepSnapshot(snapshotKey, all) } };
+}
+
+/**
+ * The whole result of an ordered or aggregated query, kept for its next pages so that paging
+ * through it costs one evaluation rather than one per page (the pages then show the result as it
+ * was when the first page was read). Few and short-lived: a token whose snapshot is gone is
+ * answered by evaluating the query again.
+ */
+const SNAPSHOT_LIMIT = 32;
+const SNAPSHOT_LIFETIME_MS = 60_000;
+const snapshots = new Map<string, { key: string; results: SqlValue[]; expires: number }>();
+
+function keepSnapshot(key: string, results: SqlValue[]): string {
+  const now = Date.now();
+  for (const [id, snapshot] of snapshots) if (snapshot.expires < now) snapshots.delete(id);
+  if (snapshots.size >= SNAPSHOT_LIMIT) snapshots.delete(snapshots.keys().next().value as string);
+  const id = randomUUID();
+  snapshots.set(id, { key, results, expires: now + SNAPSHOT_LIFETIME_MS });
+  return id;
+}
+
+function takeSnapshot(id: string | undefined, key: string): SqlValue[] | undefined {
+  const snapshot = id === undefined ? undefined : snapshots.get(id);
+  return snapshot && snapshot.key === key && snapshot.expires >= Date.now() ? snapshot.results : undefined;
 }
 
 /** A whole query (or subquery) evaluated completely. `containerItems` feeds a FROM that names no outer alias. */

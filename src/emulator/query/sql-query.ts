@@ -89,7 +89,8 @@ function decodeContinuation(text: string): Resume {
   try {
     const resume = JSON.parse(text) as Partial<Record<string, unknown>>;
     const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
-    if (resume.kind === "whole" && isCount(resume.offset)) return resume as Resume;
+    const snapshotIsValid = resume.snapshot === undefined || typeof resume.snapshot === "string";
+    if (resume.kind === "whole" && isCount(resume.offset) && snapshotIsValid) return resume as Resume;
     if (resume.kind === "stream" && isCount(resume.index) && isCount(resume.rowsDone) && isCount(resume.produced))
       return resume as Resume;
   } catch {
