@@ -25,8 +25,10 @@ import {
   isPrefixOf,
   parsePartitionKey,
   partitionKeyOf,
+  pathSegments,
   type PartitionKeyValue,
 } from "../store/partition-key";
+import { partitionOfQuery } from "../query/partition-filter";
 import { parsePatchRequest } from "../operations/patch";
 import type { Json } from "../store/stored-resources";
 import type { Container } from "../store/store";
@@ -192,6 +194,13 @@ function itemsInScope(container: Container, key: PartitionKeyValue | undefined):
   return items;
 }
 
+/** The logical partition a query's WHERE confines it to, so that only that partition is read. */
+function partitionNamedByQuery(request: EmulatorRequest, container: Container): PartitionKeyValue | undefined {
+  const spec = parseQuerySpec(jsonBody(request));
+  const parameters = new Map((spec.parameters ?? []).map(({ name, value }) => [name, value]));
+  return partitionOfQuery(spec.query, parameters, container.definition.paths.map(pathSegments));
+}
+
 export const readItems: Handler = (context, request) => {
   const { container } = scopeOf(context, request);
   const items = itemsInScope(container, headerPartitionKey(request));
@@ -203,7 +212,7 @@ export const readItems: Handler = (context, request) => {
 
 export const queryItems: Handler = (context, request) => {
   const { container } = scopeOf(context, request);
-  const key = headerPartitionKey(request);
+  const key = headerPartitionKey(request) ?? partitionNamedByQuery(request, container);
   if (key !== undefined && key.length > container.definition.paths.length) {
     throw badRequest("The partition key has more components than the container's partition key definition.");
   }
