@@ -186,3 +186,28 @@ describe("the time budget", () => {
     expect(error.message).toContain("Narrow it with a filter");
   });
 });
+
+describe("spatial predicates", () => {
+  const square = (x: number, y: number, size: number) =>
+    `{ "type": "Polygon", "coordinates": [[[${x}, ${y}], [${x + size}, ${y}], [${x + size}, ${y + size}], [${x}, ${y + size}], [${x}, ${y}]]] }`;
+
+  it("ST_INTERSECTS: overlapping and crossing shapes meet, disjoint ones do not", () => {
+    expect(
+      run(`SELECT VALUE [ST_INTERSECTS(${square(0, 0, 2)}, ${square(1, 1, 2)}),
+        ST_INTERSECTS(${square(0, 0, 1)}, ${square(5, 5, 1)}),
+        ST_INTERSECTS({ "type": "LineString", "coordinates": [[-1, 0.5], [3, 0.5]] }, ${square(0, 0, 1)}),
+        ST_INTERSECTS({ "type": "Point", "coordinates": [0.5, 0.5] }, ${square(0, 0, 1)})]`),
+    ).toEqual([[true, false, true, true]]);
+  });
+
+  it("a point inside a polygon is at distance 0 from it; an unclosed ring is not valid", () => {
+    expect(run(`SELECT VALUE ST_DISTANCE({ "type": "Point", "coordinates": [0.5, 0.5] }, ${square(0, 0, 1)})`)).toEqual(
+      [0],
+    );
+    expect(
+      run(`SELECT VALUE ST_ISVALIDDETAILED({ "type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]] })`),
+    ).toEqual([
+      { valid: false, reason: "The polygon's ring must be closed: its first and last positions must be the same." },
+    ]);
+  });
+});

@@ -470,3 +470,45 @@ describe("system functions", () => {
     ]);
   });
 });
+
+describe("spatial functions", () => {
+  it("ST_DISTANCE between points, in metres (geodesic; the page's figures to within a metre)", () => {
+    const offices = [
+      { name: "Headquarters", location: { type: "Point", coordinates: [-122.12826822304672, 47.63980239335718] } },
+      {
+        name: "Research and development",
+        location: { type: "Point", coordinates: [-96.84368664765994, 46.81297794314663] },
+      },
+    ].map((office) => ({ ...office, category: "business-offices" }));
+    const query = `SELECT o.name, ST_DISTANCE(o.location, { "type": "Point", "coordinates": [-122.11758113953535, 47.66901087006131] })
+      / 1000 AS distanceKilometers FROM offices o WHERE o.category = "business-offices"`;
+    const [headquarters, research] = run(query, offices) as { name: string; distanceKilometers: number }[];
+    expect(headquarters?.name).toBe("Headquarters");
+    expect(headquarters?.distanceKilometers).toBeCloseTo(3.345269817267368, 3);
+    expect(research?.name).toBe("Research and development");
+    expect(research?.distanceKilometers).toBeCloseTo(1907.438421299902, 3);
+  });
+
+  it("ST_WITHIN a polygon, and ST_ISVALID on coordinates out of range", () => {
+    const campus = `{ "type": "Polygon", "coordinates": [[[-122.13236581015025, 47.64606476313813],
+      [-122.13221982500913, 47.633757091363975], [-122.11840598103835, 47.641749416109235],
+      [-122.12061400629656, 47.64589264786028], [-122.13236581015025, 47.64606476313813]]] }`;
+    expect(
+      run(`SELECT VALUE { isHeadquartersWithinCampus: ST_WITHIN({ "type": "Point",
+        "coordinates": [-122.12824857332558, 47.6395516675712] }, ${campus}) }`),
+    ).toEqual([{ isHeadquartersWithinCampus: true }]);
+    expect(
+      run(`SELECT VALUE { valid: ST_ISVALID({ "type": "Point", "coordinates": [-84.38876194345323, 33.75682784306348] }),
+        invalid: ST_ISVALID({ "type": "Point", "coordinates": [133.75682784306348, -184.38876194345323] }) }`),
+    ).toEqual([{ valid: true, invalid: false }]);
+    expect(
+      run(`SELECT VALUE { valid: ST_ISVALIDDETAILED({ "type": "Point", "coordinates": [-84.38876194345323, 33.75682784306348] }),
+        invalid: ST_ISVALIDDETAILED({ "type": "Point", "coordinates": [133.75682784306348, -184.38876194345323] }) }`),
+    ).toEqual([
+      {
+        valid: { valid: true },
+        invalid: { valid: false, reason: "Latitude values must be between -90 and 90 degrees." },
+      },
+    ]);
+  });
+});
