@@ -25,7 +25,7 @@ export const In = keyword("IN");
 export const As = keyword("AS");
 export const Where = keyword("WHERE");
 export const Group = keyword("GROUP");
-export const Order = keyword("ORDER");
+export const OrderKeyword = keyword("ORDER");
 export const By = keyword("BY");
 export const Asc = keyword("ASC");
 export const Desc = keyword("DESC");
@@ -98,7 +98,7 @@ const KEYWORDS = [
   As,
   Where,
   Group,
-  Order,
+  OrderKeyword,
   By,
   Asc,
   Desc,

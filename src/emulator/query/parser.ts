@@ -185,7 +185,7 @@ class SqlParser extends EmbeddedActionsParser {
   });
 
   private orderByClause = this.RULE("orderByClause", (): SortKey[] => {
-    this.CONSUME(t.Order);
+    this.CONSUME(t.OrderKeyword);
     this.CONSUME(t.By);
     const keys: SortKey[] = [];
     this.AT_LEAST_ONE_SEP({

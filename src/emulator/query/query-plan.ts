@@ -52,7 +52,7 @@ export interface QueryPlan {
   queryRanges: { min: string; max: string; isMinInclusive: boolean; isMaxInclusive: boolean }[];
 }
 
-export function queryPlan(text: string, parameters: ReadonlyMap<string, unknown>): QueryPlan {
+export function buildQueryPlan(text: string, parameters: ReadonlyMap<string, unknown>): QueryPlan {
   const { query } = compileQuery(text);
   return {
     partitionedQueryExecutionInfoVersion: 2,

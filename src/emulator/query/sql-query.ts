@@ -9,7 +9,7 @@ import type { SqlValue } from "./ast";
 import { compileQuery } from "./compiler";
 import { executePage, type Resume } from "./executor";
 import { QueryError, QueryTimeout } from "./query-errors";
-import { type QueryPlan, queryPlan } from "./query-plan";
+import { buildQueryPlan, type QueryPlan } from "./query-plan";
 
 export interface QuerySpec {
   query: string;
@@ -78,7 +78,7 @@ export function runQuery(
 /** The query plan the SDK asks for before it runs a query across partition key ranges. */
 export function planQuery(spec: QuerySpec): QueryPlan {
   try {
-    return queryPlan(spec.query, new Map((spec.parameters ?? []).map(({ name, value }) => [name, value])));
+    return buildQueryPlan(spec.query, new Map((spec.parameters ?? []).map(({ name, value }) => [name, value])));
   } catch (error) {
     if (error instanceof QueryError) throw badRequest(error.message);
     throw error;
