@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import { CosmosClient, type Container, type CosmosClientOptions, type Database } from "@azure/cosmos";
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import { describeBackend, loadConfig, type WorkbookConfig } from "./config";
 import { startEmulator } from "../emulator/index";
 
@@ -145,11 +145,17 @@ async function clientOptions(
         endpoint: config.endpoint,
         options: {
           endpoint: config.endpoint,
-          aadCredentials: credential ?? new DefaultAzureCredential(),
+          aadCredentials: credential ?? (await defaultAzureCredential()),
           ...caAgent(config.caPath),
         },
       };
   }
+}
+
+/** Loaded only for Entra ID: key and emulator backends never pay for loading @azure/identity. */
+async function defaultAzureCredential(): Promise<TokenCredential> {
+  const { DefaultAzureCredential } = await import("@azure/identity");
+  return new DefaultAzureCredential();
 }
 
 function caAgent(caPath: string | undefined): { agent?: https.Agent } {

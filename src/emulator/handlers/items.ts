@@ -39,6 +39,7 @@ import {
   type ItemScope,
 } from "../operations/transactional-batch";
 import { feedReply, queryReply } from "./feeds";
+import { loadQueryEngine } from "../operations/query-engine";
 
 export const isQuery = (request: EmulatorRequest): boolean =>
   headerIs(request, "x-ms-documentdb-isquery") ||
@@ -143,9 +144,10 @@ export const deleteItem: Handler = (context, request) => {
   });
 };
 
-export const patchItem: Handler = (context, request) => {
+export const patchItem: Handler = async (context, request) => {
   const scope = scopeOf(context, request);
   const patch = parsePatchRequest(jsonBody(request));
+  if (patch.condition !== undefined) await loadQueryEngine();
   return write(scope, targetOf(scope, request), {
     kind: "patch",
     id: request.params.id ?? "",
@@ -166,11 +168,11 @@ function itemsInScope(container: Container, key: PartitionKeyValue | undefined):
   return items;
 }
 
-export const readItems: Handler = (context, request) => {
+export const readItems: Handler = async (context, request) => {
   const { container } = scopeOf(context, request);
   const items = itemsInScope(container, headerPartitionKey(request));
   return {
-    ...feedReply(request, container.rid, "Documents", items, Math.max(1, items.length / 10)),
+    ...(await feedReply(request, container.rid, "Documents", items, Math.max(1, items.length / 10))),
     lsn: container.lsn,
   };
 };
