@@ -1,8 +1,11 @@
 /**
- * Each stored item is turned into JSON once. Stored items are never changed in place (see
- * store.ts), so the text made the first time serves every later need: the size check, the charge,
- * the journal line, and every reply that carries the item, alone or inside a batch result, a feed
- * page or a journal record.
+ * A written item is turned into JSON once. Stored items are never changed in place (see store.ts),
+ * so the text made when an item is written serves that request's every need: the size check, the
+ * charge, the journal line, and the reply that carries it (alone, in a batch result or a feed page).
+ *
+ * The size of every stored item is kept for as long as the item lives (reads are charged by it),
+ * but its text only for the most recent writes: keeping the text of every item would double the
+ * memory a stored item takes, and only the request that wrote it reuses it.
  */
 
 interface SerializedItem {
@@ -11,21 +14,35 @@ interface SerializedItem {
   bytes: number;
 }
 
-const serializedItems = new WeakMap<object, SerializedItem>();
+const itemBytes = new WeakMap<object, number>();
 
-/** The item's JSON and its size in bytes, made on first use and kept for as long as the item lives. */
+/** Texts of recently written items, oldest first; enough for the writes of many concurrent requests. */
+const recentTexts = new Map<object, string>();
+const RECENT_TEXTS = 4096;
+
+function rememberText(item: object, json: string): void {
+  recentTexts.set(item, json);
+  if (recentTexts.size > RECENT_TEXTS) recentTexts.delete(recentTexts.keys().next().value as object);
+}
+
+/** The item's JSON and its size in bytes, made once per write and reused by that request. */
 export function serializedItem(item: object): SerializedItem {
-  let serialized = serializedItems.get(item);
-  if (serialized === undefined) {
-    const json = JSON.stringify(item);
-    serialized = { json, bytes: Buffer.byteLength(json) };
-    serializedItems.set(item, serialized);
-  }
-  return serialized;
+  const cached = recentTexts.get(item);
+  if (cached !== undefined) return { json: cached, bytes: itemBytes.get(item) ?? Buffer.byteLength(cached) };
+  const json = JSON.stringify(item);
+  const bytes = Buffer.byteLength(json);
+  itemBytes.set(item, bytes);
+  rememberText(item, json);
+  return { json, bytes };
+}
+
+/** The item's size in bytes as stored, without keeping its text. */
+export function storedBytes(item: object): number {
+  return itemBytes.get(item) ?? serializedItem(item).bytes;
 }
 
 const isSerializedItem = (value: unknown): boolean =>
-  value !== null && typeof value === "object" && serializedItems.has(value);
+  value !== null && typeof value === "object" && recentTexts.has(value);
 
 /** True when `value` carries serialized items one level down, so building its JSON by hand pays. */
 function carriesSerializedItems(value: object): boolean {
@@ -37,8 +54,8 @@ function carriesSerializedItems(value: object): boolean {
 
 function encode(value: unknown): string | undefined {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
-  const serialized = serializedItems.get(value);
-  if (serialized !== undefined) return serialized.json;
+  const text = recentTexts.get(value);
+  if (text !== undefined) return text;
   if (Array.isArray(value)) return `[${value.map((element) => encode(element) ?? "null").join(",")}]`;
   if (typeof (value as { toJSON?: unknown }).toJSON === "function" || !carriesSerializedItems(value)) {
     return JSON.stringify(value);
