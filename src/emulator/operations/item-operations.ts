@@ -20,7 +20,7 @@ import {
   withoutSystemProperties,
   type Json,
 } from "../store/stored-resources";
-import { serializedItem, storedBytes } from "../store/serialized-json";
+import { serializedItem } from "../store/serialized-json";
 import type { Container, PartitionView } from "../store/store";
 
 /** The service's limit on one item, as stored (with its system properties). */
@@ -178,15 +178,15 @@ export function executeOperation(
         operation.ifNoneMatch !== undefined &&
         (operation.ifNoneMatch === "*" || operation.ifNoneMatch === item._etag)
       ) {
-        return { status: 304, charge: pointReadCharge(storedBytes(item)) };
+        return { status: 304, charge: pointReadCharge(serializedItem(item).bytes) };
       }
-      return { status: 200, item, charge: pointReadCharge(storedBytes(item)) };
+      return { status: 200, item, charge: pointReadCharge(serializedItem(item).bytes) };
     }
     case "delete": {
       const item = existing(partition, target, operation.id);
       requireMatch(item, operation);
       partition.delete(operation.id);
-      return { status: 204, charge: writeCharge(storedBytes(item)) };
+      return { status: 204, charge: writeCharge(serializedItem(item).bytes) };
     }
     case "patch": {
       const previous = existing(partition, target, operation.id);

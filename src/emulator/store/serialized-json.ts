@@ -1,11 +1,11 @@
 /**
  * A written item is turned into JSON once. Stored items are never changed in place (see store.ts),
- * so the text made when an item is written serves that request's every need: the size check, the
- * charge, the journal line, and the reply that carries it (alone, in a batch result or a feed page).
+ * so the text made when an item is written (or read) serves that request's every need: the size
+ * check, the charge, the journal line, and the reply that carries it (alone, in a batch result or a
+ * feed page).
  *
- * The size of every stored item is kept for as long as the item lives (reads are charged by it),
- * but its text only for the most recent writes: keeping the text of every item would double the
- * memory a stored item takes, and only the request that wrote it reuses it.
+ * Only the texts of the most recent items are kept: keeping every stored item's text would double
+ * the memory an item takes, and only the request that made a text reuses it.
  */
 
 interface SerializedItem {
@@ -14,31 +14,20 @@ interface SerializedItem {
   bytes: number;
 }
 
-const itemBytes = new WeakMap<object, number>();
-
-/** Texts of recently written items, oldest first; enough for the writes of many concurrent requests. */
-const recentTexts = new Map<object, string>();
+/** Recently serialized items, oldest first; enough for the writes of many concurrent requests. */
+const recentTexts = new Map<object, SerializedItem>();
 const RECENT_TEXTS = 4096;
 
-function rememberText(item: object, json: string): void {
-  recentTexts.set(item, json);
-  if (recentTexts.size > RECENT_TEXTS) recentTexts.delete(recentTexts.keys().next().value as object);
-}
-
-/** The item's JSON and its size in bytes, made once per write and reused by that request. */
+/** The item's JSON and its size in bytes, made once per request that needs them. */
 export function serializedItem(item: object): SerializedItem {
-  const cached = recentTexts.get(item);
-  if (cached !== undefined) return { json: cached, bytes: itemBytes.get(item) ?? Buffer.byteLength(cached) };
-  const json = JSON.stringify(item);
-  const bytes = Buffer.byteLength(json);
-  itemBytes.set(item, bytes);
-  rememberText(item, json);
-  return { json, bytes };
-}
-
-/** The item's size in bytes as stored, without keeping its text. */
-export function storedBytes(item: object): number {
-  return itemBytes.get(item) ?? serializedItem(item).bytes;
+  let serialized = recentTexts.get(item);
+  if (serialized === undefined) {
+    const json = JSON.stringify(item);
+    serialized = { json, bytes: Buffer.byteLength(json) };
+    recentTexts.set(item, serialized);
+    if (recentTexts.size > RECENT_TEXTS) recentTexts.delete(recentTexts.keys().next().value as object);
+  }
+  return serialized;
 }
 
 const isSerializedItem = (value: unknown): boolean =>
@@ -54,8 +43,8 @@ function carriesSerializedItems(value: object): boolean {
 
 function encode(value: unknown): string | undefined {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
-  const text = recentTexts.get(value);
-  if (text !== undefined) return text;
+  const serialized = recentTexts.get(value);
+  if (serialized !== undefined) return serialized.json;
   if (Array.isArray(value)) return `[${value.map((element) => encode(element) ?? "null").join(",")}]`;
   if (typeof (value as { toJSON?: unknown }).toJSON === "function" || !carriesSerializedItems(value)) {
     return JSON.stringify(value);
