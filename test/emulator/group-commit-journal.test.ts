@@ -13,7 +13,12 @@ import { CosmosError } from "../../src/emulator/cosmos-error";
 import { GroupCommitJournal, type JournalFile, openDataDirectory } from "../../src/emulator/store/persistence";
 import { type Mutation, Store } from "../../src/emulator/store/store";
 
-const putDatabase = (id: string): Mutation[] => [{ type: "putDatabase", database: { id, _rid: id } }];
+const putDatabase = (id: string): Mutation[] => [
+  {
+    type: "putDatabase",
+    database: { id, _rid: id, _self: `dbs/${id}/`, _etag: `"${id}"`, _ts: 1, _colls: "colls/", _users: "users/" },
+  },
+];
 
 let folders: string[] = [];
 afterEach(() => {

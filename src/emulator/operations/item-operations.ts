@@ -1,7 +1,7 @@
 /**
  * Item operations on one logical partition: create, upsert, replace, read, delete, patch.
  *
- * They work on a staged view of the partition handed in by the caller (see batch.ts): single
+ * They work on a staged view of the partition handed in by the caller (see transactions.ts): single
  * writes, transactional batches and bulk all go through here, so the same rules apply everywhere.
  * Each returns the outcome or throws a `CosmosError` carrying the status the service would give.
  */
@@ -19,6 +19,8 @@ import {
   nowSeconds,
   withoutSystemProperties,
   type Json,
+  type StoredItem,
+  type WithId,
 } from "../store/stored-resources";
 import { serializedItem } from "../store/serialized-json";
 import type { Container, PartitionView } from "../store/store";
@@ -43,7 +45,7 @@ export type ItemOperation =
 export interface ItemOperationOutcome {
   status: number;
   /** The stored item after the operation (absent for delete and 304). */
-  item?: Json;
+  item?: StoredItem;
   charge: number;
 }
 
@@ -64,7 +66,7 @@ export function partitionTarget(container: Container, databaseRid: string, value
 const PK_MISMATCH =
   "PartitionKey extracted from document doesn't match the one specified in the header. Learn more: https://aka.ms/CosmosDB/sql/errors/wrong-pk-value";
 
-function asDocument(body: unknown): Json {
+function asDocument(body: unknown): WithId {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw badRequest("The input content is invalid because the request body is not a JSON object.");
   }
@@ -72,7 +74,7 @@ function asDocument(body: unknown): Json {
   const reason =
     invalidIdReason(document.id, "item") ?? ("ttl" in document ? invalidTtlReason("ttl", document.ttl) : undefined);
   if (reason) throw badRequest(reason);
-  return document;
+  return document as WithId; // invalidIdReason accepts only a non-empty string id
 }
 
 function checkPartition(document: Json, target: PartitionTarget): void {
@@ -86,28 +88,29 @@ function checkPartition(document: Json, target: PartitionTarget): void {
  * in place: it was parsed for this request alone (or copied from the stored item, for a patch), so
  * copying every property once more would buy nothing.
  */
-function stamp(document: Json, target: PartitionTarget, previous: Json | undefined): Json {
-  const rid = (previous?._rid as string | undefined) ?? newItemRid(target.container.rid);
-  document._rid = rid;
-  document._self = `dbs/${target.databaseRid}/colls/${target.container.rid}/docs/${rid}/`;
-  document._etag = newEtag();
-  document._attachments = "attachments/";
-  document._ts = nowSeconds();
-  return document;
+function stamp(document: WithId, target: PartitionTarget, previous: StoredItem | undefined): StoredItem {
+  const rid = previous?._rid ?? newItemRid(target.container.rid);
+  const item = document as WithId & Partial<StoredItem>;
+  item._rid = rid;
+  item._self = `dbs/${target.databaseRid}/colls/${target.container.rid}/docs/${rid}/`;
+  item._etag = newEtag();
+  item._attachments = "attachments/";
+  item._ts = nowSeconds();
+  return item as StoredItem;
 }
 
-function requireMatch(existing: Json, { ifMatch, ifNoneMatch }: Preconditions): void {
+function requireMatch(existing: StoredItem, { ifMatch, ifNoneMatch }: Preconditions): void {
   if (ifMatch !== undefined && ifMatch !== "*" && ifMatch !== existing._etag) throw preconditionFailed();
   if (ifNoneMatch !== undefined && (ifNoneMatch === "*" || ifNoneMatch === existing._etag)) throw preconditionFailed();
 }
 
 /** The stored item, unless it is missing or expired. */
-function current(partition: PartitionView, target: PartitionTarget, id: string): Json | undefined {
+function current(partition: PartitionView, target: PartitionTarget, id: string): StoredItem | undefined {
   const item = partition.get(id);
   return item && !isExpired(item, target.container.resource) ? item : undefined;
 }
 
-function existing(partition: PartitionView, target: PartitionTarget, id: string): Json {
+function existing(partition: PartitionView, target: PartitionTarget, id: string): StoredItem {
   const item = current(partition, target, id);
   if (!item) {
     throw new CosmosError(
@@ -119,9 +122,8 @@ function existing(partition: PartitionView, target: PartitionTarget, id: string)
 }
 
 /** Unique keys hold within one logical partition: no two items share the values of a key's paths. */
-function checkUniqueKeys(partition: PartitionView, target: PartitionTarget, item: Json): void {
-  const policy = target.container.resource.uniqueKeyPolicy as { uniqueKeys?: { paths?: string[] }[] } | undefined;
-  for (const { paths = [] } of policy?.uniqueKeys ?? []) {
+function checkUniqueKeys(partition: PartitionView, target: PartitionTarget, item: StoredItem): void {
+  for (const { paths = [] } of target.container.resource.uniqueKeyPolicy?.uniqueKeys ?? []) {
     if (paths.length === 0) continue;
     const valuesOf = (doc: Json) => JSON.stringify(paths.map((p) => readPath(doc, p) ?? null));
     const mine = valuesOf(item);
@@ -134,11 +136,16 @@ function checkUniqueKeys(partition: PartitionView, target: PartitionTarget, item
 }
 
 /** Stores the stamped item; its JSON, made here once, also gives its size and its charge (and later its reply). */
-function write(partition: PartitionView, target: PartitionTarget, item: Json, status: number): ItemOperationOutcome {
+function write(
+  partition: PartitionView,
+  target: PartitionTarget,
+  item: StoredItem,
+  status: number,
+): ItemOperationOutcome {
   const { bytes } = serializedItem(item);
   if (bytes > MAX_ITEM_BYTES) throw new CosmosError(413, "Request size is too large.");
   checkUniqueKeys(partition, target, item);
-  partition.set(item.id as string, item);
+  partition.set(item.id, item);
   return { status, item, charge: writeCharge(bytes) };
 }
 
@@ -151,13 +158,13 @@ export function executeOperation(
     case "create": {
       const document = asDocument(operation.body);
       checkPartition(document, target);
-      if (current(partition, target, document.id as string)) throw conflict();
+      if (current(partition, target, document.id)) throw conflict();
       return write(partition, target, stamp(document, target, undefined), 201);
     }
     case "upsert": {
       const document = asDocument(operation.body);
       checkPartition(document, target);
-      const previous = current(partition, target, document.id as string);
+      const previous = current(partition, target, document.id);
       if (previous) requireMatch(previous, operation);
       else if (operation.ifMatch !== undefined) throw preconditionFailed();
       return write(partition, target, stamp(document, target, previous), previous ? 200 : 201);
@@ -199,7 +206,8 @@ export function executeOperation(
         );
       if (condition !== undefined && !loadedQueryEngine().matchesCondition(previous, condition))
         throw preconditionFailed();
-      const patched = applyPatch(withoutSystemProperties(previous), operations);
+      // Patch cannot touch /id (see touchesProtectedPath), so the patched item keeps its id.
+      const patched: WithId = { ...applyPatch(withoutSystemProperties(previous), operations), id: previous.id };
       checkPartition(patched, target);
       return write(partition, target, stamp(patched, target, previous), 200);
     }
