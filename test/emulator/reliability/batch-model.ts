@@ -1,7 +1,9 @@
 /**
  * The reference model of docs/batch-contract.md: one logical partition as a map from id to item,
- * and a batch as all-or-nothing over a copy of it.
+ * and a batch as all-or-nothing over a copy of it; with the random batches it is compared on.
  */
+import type { OperationInput } from "@azure/cosmos";
+import fc from "fast-check";
 export type ModelOperation =
   | { type: "Create" | "Upsert" | "Replace"; id: string; value: number; foreignKey?: boolean }
   | { type: "Read" | "Delete"; id: string }
@@ -59,3 +61,44 @@ export function runModelBatch(partition: Partition, operations: ModelOperation[]
   for (const [id, value] of copy) partition.set(id, value);
   return { code: 200, statuses };
 }
+
+const IDS = ["a", "b", "c"];
+
+export const operation: fc.Arbitrary<ModelOperation> = fc.oneof(
+  fc.record({
+    type: fc.constantFrom("Create" as const, "Upsert" as const, "Replace" as const),
+    id: fc.constantFrom(...IDS),
+    value: fc.integer({ min: 0, max: 99 }),
+    foreignKey: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
+  }),
+  fc.record({ type: fc.constantFrom("Read" as const, "Delete" as const), id: fc.constantFrom(...IDS) }),
+  fc.record({ type: fc.constant("Patch" as const), id: fc.constantFrom(...IDS), set: fc.integer({ min: 0, max: 99 }) }),
+);
+
+export function toSdk(op: ModelOperation, partitionKey: string): OperationInput {
+  switch (op.type) {
+    case "Create":
+    case "Upsert":
+    case "Replace": {
+      const resourceBody = { id: op.id, pk: op.foreignKey ? `${partitionKey}-other` : partitionKey, n: op.value };
+      return op.type === "Replace"
+        ? { operationType: "Replace", id: op.id, resourceBody }
+        : { operationType: op.type, resourceBody };
+    }
+    case "Read":
+    case "Delete":
+      return { operationType: op.type, id: op.id };
+    case "Patch":
+      return {
+        operationType: "Patch",
+        id: op.id,
+        resourceBody: { operations: [{ op: "set", path: "/n", value: op.set }] },
+      };
+  }
+}
+
+/** A few batches of one to six operations each, over the same three ids. */
+export const batchSequence = fc.array(fc.array(operation, { minLength: 1, maxLength: 6 }), {
+  minLength: 1,
+  maxLength: 6,
+});
