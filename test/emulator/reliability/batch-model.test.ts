@@ -1,6 +1,6 @@
 /**
  * Property-based batches: random sequences of batches over a few shared ids, run against the
- * emulator through the real SDK and against the reference model (docs/batch-contract.md). They
+ * emulator through the real SDK and against the reference model (docs/batch-reference-model.md). They
  * must agree on every status and on what is stored after each batch.
  */
 import fc from "fast-check";

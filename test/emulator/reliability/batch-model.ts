@@ -1,5 +1,5 @@
 /**
- * The reference model of docs/batch-contract.md: one logical partition as a map from id to item,
+ * The reference model of docs/batch-reference-model.md: one logical partition as a map from id to item,
  * and a batch as all-or-nothing over a copy of it; with the random batches it is compared on.
  */
 import type { OperationInput } from "@azure/cosmos";
