@@ -18,6 +18,7 @@ import type { AuthMode } from "./http/auth";
 import {
   createRequestListener,
   DEFAULT_CLIENT_TIMEOUTS,
+  answerPlainHttpOnTlsPort,
   guardAgainstSlowAndMalformedClients,
   type ClientTimeouts,
   type EmulatorContext,
@@ -159,6 +160,7 @@ async function startOn(
   );
   server.keepAliveTimeout = 30_000;
   guardAgainstSlowAndMalformedClients(server, timeouts);
+  const closeSilentSockets = answerPlainHttpOnTlsPort(server, timeouts.headersMs);
   if (options.keepProcessAlive === false) letProcessExitAround(server);
   const address = await listen(server, options.port ?? 0, host);
   context.endpoint = endpointFor(host, address.port);
@@ -174,6 +176,7 @@ async function startOn(
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
+          closeSilentSockets();
         });
         await journal?.close();
         releaseFolder();

@@ -8,7 +8,9 @@
 import { Header, headerValue, type HeaderName } from "./headers";
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import type { Server as TlsServer } from "node:tls";
 import { authenticate, type AuthMode, type SignedResource } from "./auth";
 import { CosmosError } from "../cosmos-error";
 import { parseClientJson } from "../client-json";
@@ -324,4 +326,47 @@ export function guardAgainstSlowAndMalformedClients(
       `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
+}
+
+/** The first byte of every TLS connection: a handshake record. */
+const TLS_HANDSHAKE = 0x16;
+
+const PLAIN_HTTP_MESSAGE =
+  "This port speaks HTTPS only: use https:// instead of http://, and trust the emulator's certificate (https.Agent({ ca }) or COSMOS_CA); never turn TLS verification off.";
+
+/**
+ * A client that speaks plain HTTP to the TLS port (`http://127.0.0.1:8081/`, a common slip) gets a
+ * plain-HTTP 400 that says to use https://, instead of a connection reset. The first byte decides:
+ * a TLS handshake goes on to the TLS server as usual (the byte is put back first; Node's TLS
+ * socket reads what the raw socket has buffered), anything else is answered and closed. A socket
+ * that sends nothing is closed after `silenceMs`. Returns a function that closes the sockets still
+ * waiting for their first byte, for stopping the server.
+ */
+export function answerPlainHttpOnTlsPort(server: TlsServer, silenceMs: number): () => void {
+  const tlsListeners = server.listeners("connection") as ((socket: Socket) => void)[];
+  const waiting = new Set<Socket>();
+  server.removeAllListeners("connection");
+  server.on("connection", (socket: Socket) => {
+    waiting.add(socket);
+    socket.setTimeout(silenceMs, () => socket.destroy());
+    socket.on("error", () => socket.destroy());
+    socket.once("close", () => waiting.delete(socket));
+    socket.once("data", (first: Buffer) => {
+      waiting.delete(socket);
+      socket.setTimeout(0);
+      socket.pause();
+      socket.unshift(first);
+      if (first[0] === TLS_HANDSHAKE) {
+        for (const listener of tlsListeners) listener.call(server, socket);
+        return;
+      }
+      const body = JSON.stringify({ code: "BadRequest", message: PLAIN_HTTP_MESSAGE });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
+  });
+  return () => {
+    for (const socket of waiting) socket.destroy();
+  };
 }

@@ -158,6 +158,7 @@ describe("odd ids and path traversal", () => {
 
 describe("oversized requests and odd transports", () => {
   const env = useTestEmulator();
+  const silentEnv = useTestEmulator({ timeouts: { headersMs: 1_000, bodyMs: 1_000 } });
 
   it("refuses a body over 4 MB with 413 as soon as it passes the limit, with or without Content-Length", async () => {
     const big = "x".repeat(4 * 1024 * 1024 + 1);
@@ -182,13 +183,21 @@ describe("oversized requests and odd transports", () => {
     expect(answer.text).toContain('"code":"RequestHeaderFieldsTooLarge"');
   });
 
-  it("closes a plain-HTTP connection to the TLS port at once and keeps serving HTTPS", async () => {
+  it("answers plain HTTP on the TLS port with 400 saying to use https://, and keeps serving HTTPS", async () => {
     const plain = await overPlainTcp(env.emulator, (socket) => {
       socket.write("GET /dbs HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n");
     });
-    expect(plain.status).toBeUndefined(); // no HTTP answer over a connection that never spoke TLS
-    expect(plain.ended).not.toBe("waited");
+    expect(plain.status).toBe(400);
+    expect(plain.text).toContain("This port speaks HTTPS only: use https:// instead of http://");
+    expect(plain.ended).toBe("closed");
     expect((await env.client.databases.readAll().fetchAll()).resources).toBeInstanceOf(Array);
+  });
+
+  it("closes a connection that never sends a byte once the header time limit has passed", async () => {
+    const silent = await overPlainTcp(silentEnv.emulator, () => undefined, 5_000);
+    expect(silent.ended).toBe("closed");
+    expect(silent.text).toBe("");
+    expect(silent.elapsedMs).toBeLessThan(4_000);
   });
 
   it("answers garbage that is not HTTP with 400 and a JSON body", async () => {
