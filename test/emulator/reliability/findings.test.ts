@@ -100,6 +100,11 @@ describe("no path walk reaches Object.prototype", () => {
     const { resource } = await container.item("a", "c").read();
     expect(Object.hasOwn(resource as object, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Queries and their projections keep it too, as an own property.
+    const { resources } = await container.items.query('SELECT * FROM c WHERE c.id = "a"').fetchAll();
+    expect(Object.hasOwn(resources[0] as object, "__proto__")).toBe(true);
+    const projected = await container.items.query('SELECT c["__proto__"] AS p, c["__proto__"] FROM c').fetchAll();
+    expect(projected.resources).toEqual([{ p: { polluted: 1 }, ["__proto__"]: { polluted: 1 } }]);
   });
 
   it("does not let queries see inherited members (IS_DEFINED(c.toString) is false)", async () => {
