@@ -160,7 +160,7 @@ async function startOn(
   );
   server.keepAliveTimeout = 30_000;
   guardAgainstSlowAndMalformedClients(server, timeouts);
-  const closeSilentSockets = answerPlainHttpOnTlsPort(server, timeouts.headersMs);
+  const destroyOpenSockets = answerPlainHttpOnTlsPort(server, timeouts.headersMs);
   if (options.keepProcessAlive === false) letProcessExitAround(server);
   const address = await listen(server, options.port ?? 0, host);
   context.endpoint = endpointFor(host, address.port);
@@ -176,7 +176,7 @@ async function startOn(
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
-          closeSilentSockets();
+          destroyOpenSockets();
         });
         await journal?.close();
         releaseFolder();

@@ -339,34 +339,36 @@ const PLAIN_HTTP_MESSAGE =
  * plain-HTTP 400 that says to use https://, instead of a connection reset. The first byte decides:
  * a TLS handshake goes on to the TLS server as usual (the byte is put back first; Node's TLS
  * socket reads what the raw socket has buffered), anything else is answered and closed. A socket
- * that sends nothing is closed after `silenceMs`. Returns a function that closes the sockets still
- * waiting for their first byte, for stopping the server.
+ * that sends nothing is closed after `silenceMs`. Returns a function that destroys every socket
+ * still open, for stopping the server: Node's own `closeAllConnections` sees only those that have
+ * reached HTTP, not one mid-handshake or being answered here.
  */
 export function answerPlainHttpOnTlsPort(server: TlsServer, silenceMs: number): () => void {
   const tlsListeners = server.listeners("connection") as ((socket: Socket) => void)[];
-  const waiting = new Set<Socket>();
+  const open = new Set<Socket>();
   server.removeAllListeners("connection");
   server.on("connection", (socket: Socket) => {
-    waiting.add(socket);
+    open.add(socket);
     socket.setTimeout(silenceMs, () => socket.destroy());
     socket.on("error", () => socket.destroy());
-    socket.once("close", () => waiting.delete(socket));
+    socket.once("close", () => open.delete(socket));
     socket.once("data", (first: Buffer) => {
-      waiting.delete(socket);
       socket.setTimeout(0);
-      socket.pause();
-      socket.unshift(first);
       if (first[0] === TLS_HANDSHAKE) {
+        socket.pause();
+        socket.unshift(first);
         for (const listener of tlsListeners) listener.call(server, socket);
         return;
       }
+      // Destroyed once written, so a client that never closes its side holds nothing open.
       const body = JSON.stringify({ code: "BadRequest", message: PLAIN_HTTP_MESSAGE });
       socket.end(
         `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        () => socket.destroy(),
       );
     });
   });
   return () => {
-    for (const socket of waiting) socket.destroy();
+    for (const socket of open) socket.destroy();
   };
 }

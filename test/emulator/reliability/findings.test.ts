@@ -132,6 +132,19 @@ describe("wrongly typed fields and deep nesting get 400, never 500", () => {
     });
     expect(response.status).toBe(207);
     expect((response.body as { statusCode: number }[])[0]?.statusCode).toBe(400);
+    // The same with a minimal reply asked for, which looks at each operation's type again.
+    const minimal = await rawRequest(env.emulator, {
+      method: "POST",
+      path: `/dbs/${container.database.id}/colls/${container.id}/docs`,
+      headers: {
+        "x-ms-cosmos-is-batch-request": "true",
+        "x-ms-cosmos-batch-atomic": "true",
+        "x-ms-documentdb-partitionkey": '["c"]',
+        prefer: "return=minimal",
+      },
+      body: [{ operationType: hostile, id: "a" }],
+    });
+    expect(minimal.status).toBe(207);
   });
 
   it("an item ttl, a partitionKey.kind, a defaultTtl and a patch op or path of {toString:1} are 400s", async () => {
