@@ -245,7 +245,8 @@ function batchReply(
 ): Reply {
   const minimal = prefersMinimal(request);
   const results = result.results.map((outcome, index) => {
-    const isRead = String(operations[index]?.operationType ?? "").toLowerCase() === "read";
+    const type = operations[index]?.operationType;
+    const isRead = typeof type === "string" && type.toLowerCase() === "read";
     if (!minimal || isRead) return outcome;
     const { resourceBody: _omitted, ...rest } = outcome;
     return rest;

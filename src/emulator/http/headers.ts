@@ -6,6 +6,7 @@
 export const Header = {
   // Standard HTTP
   authorization: "authorization",
+  connection: "connection",
   contentLength: "content-length",
   contentType: "content-type",
   date: "date",

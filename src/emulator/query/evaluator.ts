@@ -5,7 +5,7 @@
  */
 import type { BinaryOperator, Expression, Query, SqlValue } from "./ast";
 import { AGGREGATE_NAMES, QueryError } from "./query-errors";
-import { canonicalText, isObject, type JsonObject, orderCompare, sqlCompare, sqlEquals } from "./values";
+import { canonicalText, isObject, type JsonObject, orderCompare, setProperty, sqlCompare, sqlEquals } from "./values";
 import { SYSTEM_FUNCTIONS } from "./functions/system-functions";
 
 export type Row = ReadonlyMap<string, SqlValue>;
@@ -210,7 +210,7 @@ function buildObject(properties: { name: string; value: Expression }[], row: Row
   const object: JsonObject = {};
   for (const { name, value } of properties) {
     const result = evaluate(value, row, scope);
-    if (result !== undefined) object[name] = result;
+    if (result !== undefined) setProperty(object, name, result);
   }
   return object;
 }

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import type { Collection, Expression, Query, Selection, SqlValue } from "./ast";
 import { type Row, type Scope, evaluate } from "./evaluator";
 import { AGGREGATE_NAMES, QueryError, QueryTimeout } from "./query-errors";
-import { canonicalText, orderCompare } from "./values";
+import { canonicalText, orderCompare, setProperty } from "./values";
 import type { CompiledQuery } from "./compiler";
 
 /** Where the next page resumes. */
@@ -301,7 +301,7 @@ function project(selection: Selection, query: Query, row: Row, scope: Scope): Sq
   const object: { [key: string]: SqlValue } = {};
   for (const { name, expression } of namedItems(selection)) {
     const value = evaluate(expression, row, scope);
-    if (value !== undefined) object[name] = value;
+    if (value !== undefined) setProperty(object, name, value);
   }
   return object;
 }

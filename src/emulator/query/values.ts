@@ -99,12 +99,21 @@ export function canonicalText(value: SqlValue): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Sets an own property, even one named `__proto__`: plain assignment would change the object's
+ * prototype instead, and a document's `__proto__` property would vanish from the results.
+ */
+export function setProperty(object: JsonObject, name: string, value: SqlValue): void {
+  Object.defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** Drops undefined properties and array elements become null, as the service serialises them. */
 export function toJsonValue(value: SqlValue): SqlValue {
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : toJsonValue(item)));
   if (isObject(value)) {
     const result: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) result[key] = toJsonValue(item);
+    for (const [key, item] of Object.entries(value))
+      if (item !== undefined) setProperty(result, key, toJsonValue(item));
     return result;
   }
   return value;
