@@ -128,7 +128,9 @@ export function parseBatchBody(raw: Buffer): WireOperation[] {
 async function loadWhatTheOperationsNeed(wire: WireOperation[]): Promise<void> {
   const conditional = wire.some(
     (operation) =>
-      String(operation.operationType).toLowerCase() === "patch" &&
+      // A client may send anything here ({toString: 1} included); the operation itself refuses it with 400.
+      typeof operation.operationType === "string" &&
+      operation.operationType.toLowerCase() === "patch" &&
       (operation.resourceBody as { condition?: unknown } | null | undefined)?.condition !== undefined,
   );
   if (conditional) await loadQueryEngine();
