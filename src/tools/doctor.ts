@@ -16,7 +16,9 @@ import path from "node:path";
 import semver from "semver";
 import { ConfigError, describeBackend, loadConfig, type WorkbookConfig } from "../workbook/config";
 import { closeConnections, connect, WorkbookError } from "../workbook/client";
+import { jupyterDataDir, KERNEL_NAME, kernelsDirIn, readRegisteredKernel } from "./kernelspec";
 import { findJupyterFrontEnd } from "./notebook/jupyter-launcher";
+import { tslabBinary } from "./project-paths";
 
 export type CheckStatus = "ok" | "optional" | "fail";
 
@@ -56,6 +58,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     checkDependencies(root),
     checkZeroMq(root),
     checkBuild(root),
+    await checkKernel(root, env),
     checkJupyter(env),
   ];
   const configuration = checkEnvFile(root, env);
@@ -229,7 +232,41 @@ function typeScriptSources(dir: string): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Jupyter
+// Kernel and Jupyter
+
+/** The kernel VS Code and Jupyter start; `npm run lab` starts its own, so an absent one is only a note. */
+export async function checkKernel(root: string, env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  const name = "kernel registered";
+  let tslab: string;
+  try {
+    tslab = tslabBinary(root);
+  } catch {
+    return {
+      name,
+      status: "fail",
+      finding: "tslab is not installed.",
+      fix: "run `npm install` in the project folder.",
+    };
+  }
+  const kernelsDir = kernelsDirIn(jupyterDataDir(env));
+  const registered = await readRegisteredKernel(kernelsDir, tslab);
+  switch (registered.state) {
+    case "this-project":
+      return { name, status: "ok", finding: registered.message };
+    case "missing":
+      return {
+        name,
+        status: "optional",
+        finding: `no "${KERNEL_NAME}" kernel in ${kernelsDir}; only VS Code and Jupyter need it.`,
+        fix: "run `npm run kernel` to use the notebooks there.",
+      };
+    default: {
+      const [finding, fix = "run `npm run kernel` in the project folder to register it again."] =
+        registered.message.split("; ");
+      return { name, status: "fail", finding: `${finding}.`, fix };
+    }
+  }
+}
 
 export function checkJupyter(env: NodeJS.ProcessEnv): CheckResult {
   const name = "Jupyter";

@@ -15,6 +15,7 @@ import {
   checkDependencies,
   checkEnvFile,
   checkJupyter,
+  checkKernel,
   checkNode,
   checkZeroMq,
   formatReport,
@@ -22,6 +23,8 @@ import {
   type CheckResult,
 } from "../../src/tools/doctor";
 import { startEmulator, WELL_KNOWN_EMULATOR_KEY } from "../../src/emulator/index";
+import { kernelsDirIn, workbookKernelSpec, writeKernelSpec } from "../../src/tools/kernelspec";
+import { tslabBinary } from "../../src/tools/project-paths";
 
 const root = path.resolve(__dirname, "..", "..");
 const packageJson = { engines: { node: "^20.19.0 || ^22.13.0 || >=24.0.0" } };
@@ -63,7 +66,8 @@ function runBootstrap(projectDir: string) {
   const result = spawnSync(process.execPath, [path.join(projectDir, "scripts", "doctor.cjs")], {
     cwd: projectDir,
     encoding: "utf8",
-    env: cleanEnv(),
+    // Other projects on this machine may have registered a kernel of the same name for this user.
+    env: cleanEnv({ JUPYTER_DATA_DIR: folder("jupyter data of the doctor's user") }),
   });
   return { code: result.status, stdout: result.stdout };
 }
@@ -159,6 +163,29 @@ describe("each check, with its piece missing", () => {
       status: "fail",
       finding: `${path.join("dist", "workbook", "client.js")} missing.`,
       fix: "run `npm run build` (notebooks import the compiled helpers from dist/).",
+    });
+  });
+
+  it("kernel: absent is a note naming `npm run kernel`; registered for this project is ok", async () => {
+    const env = cleanEnv({ JUPYTER_DATA_DIR: folder("jupyter data without the kernel") });
+    expect(await checkKernel(root, env)).toMatchObject({
+      status: "optional",
+      finding: expect.stringContaining("only VS Code and Jupyter need it"),
+      fix: "run `npm run kernel` to use the notebooks there.",
+    });
+    await writeKernelSpec(kernelsDirIn(env.JUPYTER_DATA_DIR!), workbookKernelSpec(process.execPath, tslabBinary(root)));
+    expect(await checkKernel(root, env)).toMatchObject({ status: "ok" });
+  });
+
+  it("kernel: one registered by another clone fails, naming both tslabs and `npm run kernel`", async () => {
+    const dataDir = folder("jupyter data of another clone");
+    const elsewhere = path.join(scratch, "old clone", "node_modules", "tslab", "bin", "tslab");
+    await writeKernelSpec(kernelsDirIn(dataDir), workbookKernelSpec(process.execPath, elsewhere));
+    expect(await checkKernel(root, cleanEnv({ JUPYTER_DATA_DIR: dataDir }))).toEqual({
+      name: "kernel registered",
+      status: "fail",
+      finding: `The kernel runs ${elsewhere}, not ${tslabBinary(root)}.`,
+      fix: "run `npm run kernel` in the project folder to register it again.",
     });
   });
 
@@ -276,6 +303,6 @@ describe("the report", () => {
       backendTimeoutMs: 5_000,
     });
     const failedNames = results.filter((result) => result.status === "fail").map((result) => result.name);
-    expect(failedNames).toEqual(["dependencies", "kernel messaging (ZeroMQ)", "dist/ built"]);
+    expect(failedNames).toEqual(["dependencies", "kernel messaging (ZeroMQ)", "dist/ built", "kernel registered"]);
   });
 });
