@@ -51,3 +51,14 @@ export const SubStatus = {
   /** An Entra ID identity may not manage databases and containers through the data plane. */
   EntraControlPlaneForbidden: 5300,
 } as const;
+
+/**
+ * A client value quoted in an error message. `String(value)` would run the value's own
+ * `toString`, which for `{"toString":1}` throws; JSON text never does (depth is bounded above).
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return value;
+  const text = JSON.stringify(value);
+  if (text === undefined) return typeof value;
+  return text.length > 100 ? `${text.slice(0, 100)}...` : text;
+}

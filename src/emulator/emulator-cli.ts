@@ -11,7 +11,8 @@ const USAGE = `Usage: npm run emulator -- [--port 8081] [--key KEY] [--data-path
   --port       TCP port (default 8081; 0 picks a free one)
   --key        account key clients sign with (default: the well-known emulator key)
   --data-path  folder that keeps the data across restarts (default: memory only)
-  --host       interface to listen on (default 127.0.0.1)
+  --host       interface to listen on (default 127.0.0.1); any other than loopback needs a --key of
+               your own, since the well-known key is public
   --entra      also accept Microsoft Entra ID tokens (shape checked only, never verified)`;
 
 const OPTIONS = {

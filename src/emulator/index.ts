@@ -12,9 +12,17 @@
  */
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { AuthMode } from "./http/auth";
-import { createRequestListener, type EmulatorContext } from "./http/server";
+import {
+  createRequestListener,
+  DEFAULT_CLIENT_TIMEOUTS,
+  guardAgainstSlowAndMalformedClients,
+  type ClientTimeouts,
+  type EmulatorContext,
+} from "./http/server";
+import { lockDataFolder } from "./store/data-folder-lock";
 import { KeyedLock } from "./operations/locks";
 import { memoryJournal, openDataDirectory } from "./store/persistence";
 import { routes } from "./routes";
@@ -43,6 +51,8 @@ export interface EmulatorOptions {
    * An emulator embedded on demand passes false, so a script that used it can still end on its own.
    */
   keepProcessAlive?: boolean;
+  /** How long a client may take to send its headers, then its body (defaults: 20 s and 30 s). */
+  timeouts?: Partial<ClientTimeouts>;
 }
 
 export interface RunningEmulator {
@@ -86,11 +96,47 @@ function letProcessExitAround(server: Server): void {
   server.on("secureConnection", (socket) => socket.unref());
 }
 
+/** Loopback addresses: only this machine can reach an emulator bound to one of them. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The well-known key is public: serving it beyond loopback lets anyone on the network in. */
+function requireOwnKeyBeyondLoopback(host: string, key: string | undefined): void {
+  if (isLoopback(host) || (key !== undefined && key !== WELL_KNOWN_EMULATOR_KEY)) return;
+  throw new Error(
+    `Listening on ${host} makes the emulator reachable from other machines, and the well-known emulator key is public: anyone could read and change its data. Give a key of your own (--key, a base64 string such as the output of \`openssl rand -base64 64\`), or listen on 127.0.0.1.`,
+  );
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const key = options.key ?? WELL_KNOWN_EMULATOR_KEY;
   assertBase64Key(key);
   const host = options.host ?? "127.0.0.1";
+  requireOwnKeyBeyondLoopback(host, options.key);
   const dataPath = options.dataPath === undefined ? undefined : path.resolve(options.dataPath);
+  // Before anything in the folder is touched (certificate, snapshot, journal).
+  const folderLock = dataPath === undefined ? undefined : lockFolder(dataPath);
+  try {
+    return await startOn(options, key, host, dataPath, () => folderLock?.release());
+  } catch (error) {
+    folderLock?.release();
+    throw error;
+  }
+}
+
+function lockFolder(dataPath: string) {
+  mkdirSync(dataPath, { recursive: true });
+  return lockDataFolder(dataPath);
+}
+
+async function startOn(
+  options: EmulatorOptions,
+  key: string,
+  host: string,
+  dataPath: string | undefined,
+  releaseFolder: () => void,
+): Promise<RunningEmulator> {
   const certificateDirectory =
     options.certificateDirectory ?? (dataPath ? path.join(dataPath, "tls") : defaultCertificateDirectory());
   const tls = await loadOrCreateCertificate(certificateDirectory);
@@ -99,12 +145,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new Store({ append: (mutations) => (journal ?? memoryJournal).append(mutations) });
   if (dataPath) journal = await openDataDirectory(store, dataPath);
 
+  const timeouts: ClientTimeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
   const context: EmulatorContext = { store, locks: new KeyedLock(), accountId: ACCOUNT_ID, endpoint: "" };
   const server = createServer(
-    { key: tls.key, cert: tls.cert },
-    createRequestListener(context, routes, { key, auth: options.auth ?? "key" }),
+    {
+      key: tls.key,
+      cert: tls.cert,
+      handshakeTimeout: timeouts.headersMs,
+      // How often Node looks for clients over their time limits (its default is every 30 s).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    },
+    createRequestListener(context, routes, { key, auth: options.auth ?? "key", timeouts }),
   );
   server.keepAliveTimeout = 30_000;
+  guardAgainstSlowAndMalformedClients(server, timeouts);
   if (options.keepProcessAlive === false) letProcessExitAround(server);
   const address = await listen(server, options.port ?? 0, host);
   context.endpoint = endpointFor(host, address.port);
@@ -122,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           server.closeAllConnections();
         });
         await journal?.close();
+        releaseFolder();
       })()),
   };
 }

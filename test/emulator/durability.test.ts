@@ -3,15 +3,14 @@
  * journal line is ignored, and concurrent batches racing for one id leave exactly one winner and
  * nothing of the losers.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import https from "node:https";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CosmosClient, type OperationInput } from "@azure/cosmos";
+import type { OperationInput } from "@azure/cosmos";
 import { afterAll, describe, expect, it } from "vitest";
 import { WELL_KNOWN_EMULATOR_KEY } from "../../src/emulator/index";
 import { labProducts, startTestEmulator, uniqueId, useTestEmulator } from "./emulator-support";
+import { startEmulatorProcess, type EmulatorProcess } from "./reliability/emulator-process";
 
 const CATEGORY = "9603ca6c-9e28-4a02-9194-51cdb7fea816";
 
@@ -79,39 +78,15 @@ describe("persistence with dataPath", () => {
 
 describe("persistence across kill -9", () => {
   const dataPath = mkdtempSync(path.join(tmpdir(), "emulator-kill-"));
-  let child: ChildProcess | undefined;
-  afterAll(() => {
-    child?.kill("SIGKILL");
+  let running: EmulatorProcess | undefined;
+  afterAll(async () => {
+    await running?.kill9();
     rmSync(dataPath, { recursive: true, force: true });
   });
 
-  /** Starts the CLI in a child process and waits for the endpoint and CA file it prints. */
-  function startChild(): Promise<{ endpoint: string; ca: string }> {
-    const tsx = path.join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
-    child = spawn(process.execPath, [tsx, "src/emulator/emulator-cli.ts", "--port", "0", "--data-path", dataPath], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    return new Promise((resolve, reject) => {
-      let output = "";
-      const timer = setTimeout(() => reject(new Error(`the emulator did not start: ${output}`)), 30_000);
-      child!.stdout!.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        const endpoint = /listening at (\S+)/.exec(output)?.[1];
-        const caPath = /CA certificate to trust: (\S+)/.exec(output)?.[1];
-        if (endpoint && caPath) {
-          clearTimeout(timer);
-          resolve({ endpoint, ca: readFileSync(caPath, "utf8") });
-        }
-      });
-      child!.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      child!.on("exit", (code) => reject(new Error(`the emulator exited with ${code}: ${output}`)));
-    });
-  }
-
-  it("keeps every acknowledged write when the process is killed without warning", async () => {
-    const { endpoint, ca } = await startChild();
-    const agent = new https.Agent({ ca });
-    const client = new CosmosClient({ endpoint, key: WELL_KNOWN_EMULATOR_KEY, agent });
+  it("keeps every acknowledged write when the process that serves is killed without warning", async () => {
+    running = await startEmulatorProcess(["--port", "0", "--data-path", dataPath]);
+    const client = running.client(WELL_KNOWN_EMULATOR_KEY);
     const container = await labProducts(client);
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -123,10 +98,10 @@ describe("persistence across kill -9", () => {
       ids.push(`k${i}a`, `k${i}b`);
     }
     client.dispose();
-    agent.destroy();
-    const exited = new Promise((resolve) => child!.once("exit", resolve));
-    child!.kill("SIGKILL");
-    await exited;
+    const { pid } = running;
+    await running.kill9();
+    // The killed pid is the server itself: nothing answers on its endpoint any more.
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
 
     const restarted = await startTestEmulator({ dataPath });
     try {

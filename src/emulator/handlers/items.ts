@@ -191,8 +191,8 @@ export const queryItems: Handler = (context, request) => {
  */
 export const queryPlan: Handler = (context, request) => {
   scopeOf(context, request);
-  const body = jsonBody(request) as { query?: unknown };
-  if (typeof body.query !== "string") throw badRequest("The query plan request has no query.");
+  const body = jsonBody(request) as { query?: unknown } | null;
+  if (typeof body?.query !== "string") throw badRequest("The query plan request has no query.");
   return {
     status: 200,
     body: {

@@ -80,8 +80,13 @@ export const readOffer: Handler = ({ store }, request) => {
 export const replaceOffer: Handler = async ({ store }, request) => {
   const current = store.offers.get(request.params.offer ?? "");
   if (!current) throw notFound("Offer");
-  const body = jsonBody(request) as Json;
-  const content = (body.content ?? {}) as Json;
+  const body = jsonBody(request) as Json | null;
+  const content = body?.content;
+  if (content === null || typeof content !== "object" || Array.isArray(content)) {
+    throw badRequest(
+      "The offer needs its content as an object, like { offerThroughput: 400 }: send the offer as read.",
+    );
+  }
   const ifMatch = header(request, "if-match");
   if (ifMatch !== undefined && ifMatch !== current._etag)
     throw new CosmosError(412, "The offer was changed since it was read.");
@@ -92,6 +97,9 @@ export const replaceOffer: Handler = async ({ store }, request) => {
     _ts: nowSeconds(),
   };
   const throughput = (next.content as Json).offerThroughput;
+  if (throughput !== undefined && typeof throughput !== "number") {
+    throw badRequest("The offer's offerThroughput must be a number of RU/s, like 400.");
+  }
   if (typeof throughput === "number" && (next.content as Json).offerAutopilotSettings === undefined)
     validThroughput(throughput);
   await store.commit([{ type: "putOffer", offer: next }]);

@@ -9,10 +9,12 @@
  * signature into a space.
  *
  * Entra ID (opt-in, `auth: "key-and-entra"`): `type=aad&ver=1.0&sig=<JWT>`. The emulator checks
- * only that the token is shaped like a JWT (three base64url parts, JSON header and payload); it
- * does NOT verify signatures, issuers or audiences, since there is no tenant to trust offline. It
- * does apply the service's data-plane rule: Entra identities may work with items but may not
- * create, replace or delete databases and containers (403, sub-status 5300).
+ * what it can without a tenant: the token is shaped like a JWT (three base64url parts, JSON header
+ * and payload), and its validity window holds (`exp` not past, `nbf` not ahead, with five minutes
+ * of clock skew as Entra's own validators allow). It does NOT verify signatures, issuers or
+ * audiences, since there is no tenant to trust offline. It applies the service's data-plane rule:
+ * Entra identities may work with items but may not create, replace or delete databases and
+ * containers (403, sub-status 5300).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { CosmosError, SubStatus } from "../cosmos-error";
@@ -57,18 +59,36 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function isJwtShaped(token: string): boolean {
+/** The payload of a JWT-shaped token, or undefined when the token is not shaped like one. */
+function jwtPayload(token: string): Record<string, unknown> | undefined {
   const parts = token.split(".");
-  if (parts.length !== 3 || !parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part))) return false;
+  if (parts.length !== 3 || !parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part))) return undefined;
   try {
-    for (const part of parts.slice(0, 2)) {
-      const decoded: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-      if (decoded === null || typeof decoded !== "object") return false;
-    }
-    return true;
+    const [header, payload] = parts
+      .slice(0, 2)
+      .map((part): unknown => JSON.parse(Buffer.from(part, "base64url").toString("utf8")));
+    const isObject = (value: unknown) => value !== null && typeof value === "object" && !Array.isArray(value);
+    return isObject(header) && isObject(payload) ? (payload as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Entra's token validators accept this much disagreement between clocks. */
+const TOKEN_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/** Why the token's validity window (`exp`, `nbf`, seconds since 1970) excludes now, if it does. */
+function outsideValidity(payload: Record<string, unknown>, nowSeconds = Date.now() / 1000): string | undefined {
+  const { exp, nbf } = payload;
+  if (exp !== undefined && typeof exp !== "number") return "Its 'exp' claim is not a number of seconds.";
+  if (nbf !== undefined && typeof nbf !== "number") return "Its 'nbf' claim is not a number of seconds.";
+  if (exp !== undefined && exp + TOKEN_CLOCK_SKEW_SECONDS < nowSeconds) {
+    return `It expired at ${new Date(exp * 1000).toISOString()}; get a new token (az login, or let the credential refresh it).`;
+  }
+  if (nbf !== undefined && nbf - TOKEN_CLOCK_SKEW_SECONDS > nowSeconds) {
+    return `It is not valid before ${new Date(nbf * 1000).toISOString()}; check the clock of this machine.`;
+  }
+  return undefined;
 }
 
 export interface AuthRequest {
@@ -107,7 +127,10 @@ export function authenticate(request: AuthRequest, key: string, mode: AuthMode, 
         'This emulator accepts only master-key authorization; start it with auth "key-and-entra" for Entra ID tokens.',
       );
     }
-    if (!isJwtShaped(signature)) throw unauthorized("The Entra ID token is not a well-formed JWT.");
+    const payload = jwtPayload(signature);
+    if (!payload) throw unauthorized("The Entra ID token is not a well-formed JWT.");
+    const invalid = outsideValidity(payload);
+    if (invalid) throw unauthorized(`The Entra ID token is not valid now. ${invalid}`);
     if (request.isControlPlaneWrite) {
       throw new CosmosError(
         403,

@@ -1,12 +1,16 @@
 /**
- * The HTTP layer: reads a request, authenticates it, finds its route in the table (routes.ts),
- * and writes the reply with the headers every Cosmos DB response carries. Errors become JSON
- * bodies `{ code, message }` with `x-ms-substatus` where one applies.
+ * The HTTP layer: finds a request's route in the table (routes.ts), authenticates it and checks
+ * its declared size from the headers alone, only then reads the body (within a time limit), and
+ * writes the reply with the headers every Cosmos DB response carries. Errors become JSON bodies
+ * `{ code, message }` with `x-ms-substatus` where one applies. A request refused before its body
+ * was read closes the connection, so an unauthenticated or oversized upload is never read.
  */
 import { randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { authenticate, type AuthMode, type SignedResource } from "./auth";
 import { CosmosError } from "../cosmos-error";
+import { parseClientJson } from "../client-json";
 import type { KeyedLock } from "../operations/locks";
 import type { Store } from "../store/store";
 
@@ -65,11 +69,7 @@ export const headerIs = (request: EmulatorRequest, name: string, expected = "tru
 
 export function jsonBody(request: EmulatorRequest): unknown {
   if (request.body.length === 0) throw new CosmosError(400, "The request body is empty.");
-  try {
-    return JSON.parse(request.body.toString("utf8"));
-  } catch {
-    throw new CosmosError(400, "The request body is not valid JSON.");
-  }
+  return parseClientJson(request.body.toString("utf8"), "The request body");
 }
 
 /**
@@ -115,22 +115,65 @@ function matchRoute(table: RouteEntry[], request: EmulatorRequest): Route | unde
   return undefined;
 }
 
-/** Request bodies above this are refused before they are buffered (batches stop at ~2 MB). */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Request bodies above this are refused from their Content-Length, or as soon as they pass it (batches stop at ~2 MB). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-function readBody(message: IncomingMessage): Promise<Buffer> {
+const tooLarge = (): CosmosError =>
+  new CosmosError(
+    413,
+    `Request size is too large. (RequestEntityTooLarge) Requests are limited to ${MAX_BODY_BYTES} bytes; split the work into smaller requests.`,
+  );
+
+/** How long a client may take to send its headers, and then its body. */
+export interface ClientTimeouts {
+  headersMs: number;
+  bodyMs: number;
+}
+
+export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 20_000, bodyMs: 30_000 };
+
+/** The declared size, checked before a single byte of the body is read. */
+function checkDeclaredLength(message: IncomingMessage): void {
+  const declared = message.headers["content-length"];
+  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+}
+
+/** The body, refused (413) as soon as it passes the limit and (408) when it does not arrive in time. */
+function readBody(message: IncomingMessage, timeoutMs: number): Promise<Buffer> {
+  if (message.complete) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    message.on("data", (chunk: Buffer) => {
+    const stop = (error: CosmosError): void => {
+      cleanUp();
+      message.pause();
+      reject(error);
+    };
+    const timer = setTimeout(
+      () =>
+        stop(
+          new CosmosError(
+            408,
+            `The request body did not arrive within ${timeoutMs / 1000} s; send the whole body at once.`,
+          ),
+        ),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    message.on("end", () => {
-      if (size > MAX_BODY_BYTES) reject(new CosmosError(413, "Request size is too large. (RequestEntityTooLarge)"));
-      else resolve(Buffer.concat(chunks));
-    });
-    message.on("error", reject);
+      if (size > MAX_BODY_BYTES) stop(tooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanUp();
+      resolve(Buffer.concat(chunks));
+    };
+    const onAborted = (): void => stop(new CosmosError(400, "The client closed the connection before the body ended."));
+    const cleanUp = (): void => {
+      clearTimeout(timer);
+      message.off("data", onData).off("end", onEnd).off("error", onAborted).off("aborted", onAborted);
+    };
+    message.on("data", onData).on("end", onEnd).on("error", onAborted).on("aborted", onAborted);
   });
 }
 
@@ -150,6 +193,7 @@ function decodeSegments(path: string): string[] {
 export interface ServerOptions {
   key: string;
   auth: AuthMode;
+  timeouts?: ClientTimeouts;
 }
 
 export function createRequestListener(context: EmulatorContext, routes: Route[], options: ServerOptions) {
@@ -157,8 +201,8 @@ export function createRequestListener(context: EmulatorContext, routes: Route[],
   return (message: IncomingMessage, response: ServerResponse): void => {
     const activityId = header({ headers: message.headers }, "x-ms-activity-id") ?? randomUUID();
     handle(context, table, options, message)
-      .then((reply) => send(response, reply, activityId))
-      .catch((error: unknown) => send(response, errorReply(error), activityId));
+      .then((reply) => send(response, reply, activityId, message))
+      .catch((error: unknown) => send(response, errorReply(error), activityId, message));
   };
 }
 
@@ -171,16 +215,16 @@ async function handle(
   // The REST API has no query strings: the SDK leaves a '?' in an item id unencoded, and the
   // service reads it as part of the id. So the whole request target is the path.
   const path = message.url ?? "/";
-  const body = await readBody(message);
   const request: EmulatorRequest = {
     method: (message.method ?? "GET").toUpperCase(),
     path,
     segments: decodeSegments(path),
     params: {},
     headers: message.headers,
-    body,
+    body: Buffer.alloc(0),
   };
-  // Authenticate before reporting an unknown path or method, as the service does.
+  // Authenticate before reporting an unknown path or method, as the service does, and before
+  // reading the body: a stranger's upload is refused from its headers.
   let matched: ReturnType<typeof matchRoute>;
   let routingError: unknown;
   try {
@@ -203,6 +247,8 @@ async function handle(
   );
   if (routingError !== undefined) throw routingError;
   if (!matched) throw new CosmosError(404, `No resource at ${request.path}.`);
+  checkDeclaredLength(message);
+  request.body = await readBody(message, (options.timeouts ?? DEFAULT_CLIENT_TIMEOUTS).bodyMs);
   return matched.handler(context, request);
 }
 
@@ -220,7 +266,8 @@ function errorReply(error: unknown): Reply {
   };
 }
 
-function send(response: ServerResponse, reply: Reply, activityId: string): void {
+function send(response: ServerResponse, reply: Reply, activityId: string, message: IncomingMessage): void {
+  if (response.headersSent || response.destroyed) return;
   const payload = reply.body === undefined ? undefined : Buffer.from(JSON.stringify(reply.body), "utf8");
   const headers: Record<string, string> = {
     "x-ms-activity-id": activityId,
@@ -235,6 +282,47 @@ function send(response: ServerResponse, reply: Reply, activityId: string): void 
     headers["content-type"] = "application/json";
     headers["content-length"] = String(payload.length);
   } else headers["content-length"] = "0";
+  // A body left unread (refused from the headers, too large, too slow) is not read to its end:
+  // the connection closes once the reply is out.
+  if (!message.complete) headers.connection = "close";
   response.writeHead(reply.status, headers);
   response.end(payload);
+}
+
+/** What a client gets when its request cannot even be parsed: a JSON reply, then the connection closes. */
+const CLIENT_ERRORS: Record<string, { status: number; reason: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: "Request Header Fields Too Large",
+    message: "The request headers are too large; send fewer or shorter headers.",
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: "Request Timeout",
+    message: "The request headers did not arrive in time; send the whole request at once.",
+  },
+};
+const MALFORMED = { status: 400, reason: "Bad Request", message: "The request is not valid HTTP/1.1." };
+
+/**
+ * Time limits for slow clients (headers, then the whole request as a backstop to the body timer of
+ * `readBody`) and JSON replies to requests Node's parser refuses (malformed, headers too large).
+ */
+export function guardAgainstSlowAndMalformedClients(
+  server: Server,
+  timeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
+): void {
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = timeouts.headersMs + timeouts.bodyMs + 1_000;
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const known = CLIENT_ERRORS[error.code ?? ""] ?? MALFORMED;
+    if (!socket.writable || error.code === "ECONNRESET" || error.code === "EPIPE") {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ code: known.reason.replace(/ /g, ""), message: known.message });
+    socket.end(
+      `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }

@@ -2,8 +2,15 @@
  * Partial document update (patch): add, set, replace, remove, incr, move, applied in order to a
  * copy of the item. A patch is all-or-nothing: any invalid operation rejects the whole patch with
  * 400 and the stored item is unchanged.
+ *
+ * Paths walk own properties only, and write them as own data properties. `__proto__`,
+ * `constructor` and `prototype` are therefore ordinary property names, as they are on the service
+ * (a JSON document may hold a property called `__proto__`): `/__proto__/x` on an item without such
+ * a property has no parent (400), and `set /__proto__` stores a property of that name. Rejecting
+ * the names instead would refuse documents the service accepts; following them, as plain `a[b]`
+ * does, would reach Object.prototype and change every object of the process.
  */
-import { badRequest } from "../cosmos-error";
+import { badRequest, describeValue } from "../cosmos-error";
 import type { Json } from "../store/stored-resources";
 
 export interface PatchOperation {
@@ -34,8 +41,10 @@ export function parsePatchRequest(body: unknown): PatchRequest {
   }
   for (const operation of operations as unknown[]) {
     const { op, path } = (operation ?? {}) as { op?: unknown; path?: unknown };
-    if (typeof op !== "string" || !OPS.has(op)) throw badRequest(`Invalid patch operation type '${String(op)}'.`);
-    if (typeof path !== "string" || !path.startsWith("/")) throw badRequest(`Invalid patch path '${String(path)}'.`);
+    if (typeof op !== "string" || !OPS.has(op))
+      throw badRequest(`Invalid patch operation type '${describeValue(op)}'.`);
+    if (typeof path !== "string" || !path.startsWith("/"))
+      throw badRequest(`Invalid patch path '${describeValue(path)}': a path is a string starting with '/'.`);
   }
   if (condition !== undefined && typeof condition !== "string")
     throw badRequest("The patch condition must be a string.");
@@ -52,17 +61,27 @@ function segmentsOf(path: string): string[] {
 
 type Container = Json | unknown[];
 
+/** The value of an own property, never an inherited one. */
+export const ownProperty = (object: object, key: string): unknown =>
+  Object.hasOwn(object, key) ? (object as Json)[key] : undefined;
+
+/** Writes an own data property, even for a key like `__proto__` that plain assignment would treat as the prototype. */
+function setOwn(object: Json, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** The object or array that holds the path's last segment; 400 when it does not exist. */
 function parentOf(document: Json, path: string): { parent: Container; key: string } {
   const segments = segmentsOf(path);
   const key = segments.pop();
   if (key === undefined || key === "") throw badRequest(`Invalid patch path '${path}'.`);
-  let current: unknown = document;
+  let current: object = document;
   for (const segment of segments) {
-    current = Array.isArray(current) ? current[Number(segment)] : (current as Json | undefined)?.[segment];
-    if (current === null || typeof current !== "object") {
+    const next = Array.isArray(current) ? current[Number(segment)] : ownProperty(current, segment);
+    if (next === null || typeof next !== "object") {
       throw badRequest(`For Operation(s) with path '${path}': the parent of the target path does not exist.`);
     }
+    current = next;
   }
   return { parent: current as Container, key };
 }
@@ -83,7 +102,7 @@ function has(parent: Container, key: string): boolean {
 }
 
 function get(parent: Container, key: string): unknown {
-  return Array.isArray(parent) ? parent[Number(key)] : parent[key];
+  return Array.isArray(parent) ? parent[Number(key)] : ownProperty(parent, key);
 }
 
 function removeAt(document: Json, path: string): unknown {
@@ -102,7 +121,7 @@ function applyOne(document: Json, operation: PatchOperation): void {
       // On arrays `add` inserts (or appends with "-"); on objects it creates or overwrites.
       const { parent, key } = parentOf(document, path);
       if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, path, true), 0, operation.value);
-      else parent[key] = operation.value;
+      else setOwn(parent, key, operation.value);
       return;
     }
     case "set": {
@@ -112,14 +131,14 @@ function applyOne(document: Json, operation: PatchOperation): void {
         const index = arrayIndex(parent, key, path, true);
         if (index === parent.length) parent.push(operation.value);
         else parent[index] = operation.value;
-      } else parent[key] = operation.value;
+      } else setOwn(parent, key, operation.value);
       return;
     }
     case "replace": {
       const { parent, key } = parentOf(document, path);
       if (!has(parent, key)) throw badRequest(`For Operation(s) with path '${path}': the target path does not exist.`);
       if (Array.isArray(parent)) parent[arrayIndex(parent, key, path, false)] = operation.value;
-      else parent[key] = operation.value;
+      else setOwn(parent, key, operation.value);
       return;
     }
     case "remove":
@@ -135,7 +154,7 @@ function applyOne(document: Json, operation: PatchOperation): void {
       }
       const next = current + operation.value;
       if (Array.isArray(parent)) parent[arrayIndex(parent, key, path, false)] = next;
-      else parent[key] = next;
+      else setOwn(parent, key, next);
       return;
     }
     case "move": {

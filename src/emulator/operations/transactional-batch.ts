@@ -13,7 +13,8 @@
  * run (424).
  */
 import { NOT_EXECUTED_RU, FAILED_OPERATION_RU, sumCharges } from "./charges";
-import { CosmosError, badRequest } from "../cosmos-error";
+import { CosmosError, badRequest, describeValue } from "../cosmos-error";
+import { parseClientJson } from "../client-json";
 import { executeOperation, partitionTarget, type ItemOperation, type ItemOperationOutcome } from "./item-operations";
 import { canonicalKey, parsePartitionKey, toPartitionKey, type PartitionKeyValue } from "../store/partition-key";
 import { parsePatchRequest } from "./patch";
@@ -85,7 +86,9 @@ export function toItemOperation(wire: WireOperation): ItemOperation {
     case "patch":
       return { kind: "patch", id: id(), patch: parsePatchRequest(body()), ...conditions };
     default:
-      throw badRequest(`Unknown operation type '${String(wire.operationType)}'.`);
+      throw badRequest(
+        `Unknown operation type '${describeValue(wire.operationType)}': use Create, Upsert, Read, Replace, Delete or Patch.`,
+      );
   }
 }
 
@@ -110,12 +113,7 @@ function failureOf(error: unknown): OperationResult {
 /** Parses and checks the whole request; these failures reject it before any operation runs. */
 export function parseBatchBody(raw: Buffer): WireOperation[] {
   if (raw.length > MAX_BATCH_BYTES) throw new CosmosError(413, "Request size is too large. (RequestEntityTooLarge)");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString("utf8"));
-  } catch {
-    throw badRequest("The batch request body is not valid JSON.");
-  }
+  const parsed = parseClientJson(raw.toString("utf8"), "The batch request body");
   if (!Array.isArray(parsed)) throw badRequest("The batch request body must be a JSON array of operations.");
   if (parsed.length === 0) throw badRequest("Batch request has no operations.");
   if (parsed.length > MAX_BATCH_OPERATIONS)

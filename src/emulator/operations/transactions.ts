@@ -6,6 +6,7 @@
  * ONE record, and only then publishes them. Readers see either all of a batch or none of it, and
  * a batch that fails leaves nothing behind, in memory or on disk.
  */
+import { notFound } from "../cosmos-error";
 import type { KeyedLock } from "./locks";
 import type { Json } from "../store/stored-resources";
 import type { Container, Partition, PartitionView, Store } from "../store/store";
@@ -61,6 +62,8 @@ export async function withStagedPartition<T>(
   work: (staged: StagedPartition) => { value: T; commit: boolean },
 ): Promise<T> {
   return scope.locks.run(partitionLockKey(scope, key), async () => {
+    // The container may have been deleted (or deleted and created again) while this write waited.
+    requireLive(scope);
     const staged = new StagedPartition(scope.container.partitions.get(key));
     const { value, commit } = work(staged);
     if (commit) {
@@ -75,8 +78,17 @@ export async function withStagedPartition<T>(
             ...delta,
           },
         ]);
+        // Deleted while the record was being written: the write landed nowhere, so it is not a success.
+        requireLive(scope);
       }
     }
     return value;
   });
+}
+
+/** 404 unless the scope's container is still the one the store serves under its id. */
+function requireLive(scope: PartitionScope): void {
+  if (scope.store.databases.get(scope.databaseId)?.containers.get(scope.container.id) !== scope.container) {
+    throw notFound("Container");
+  }
 }

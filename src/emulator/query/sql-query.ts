@@ -45,7 +45,7 @@ export function runQuery(
   if (resumeAt === "end") return { results: [] };
   let output: { result: unknown[]; continuation: { token: string } | null };
   try {
-    output = parsed.exec(items, {
+    output = parsed.exec(items.map(withoutPrototypes) as Json[], {
       parameters: (spec.parameters ?? []).map(({ name, value }) => ({ name, value })),
       ...(pageSize === undefined ? {} : { maxItemCount: pageSize }),
       ...(resumeAt === undefined ? {} : { continuation: resumeAt }),
@@ -59,6 +59,20 @@ export function runQuery(
   if (pageSize !== undefined && output.result.length === pageSize)
     return { results: output.result, continuation: END_OF_RESULTS };
   return { results: output.result };
+}
+
+/**
+ * A copy of a document whose objects have no prototype. The query engine reads `c.name` as plain
+ * `c["name"]`, so on ordinary objects `c.toString` or `c.__proto__` would find what every object
+ * inherits (and `IS_DEFINED(c.constructor)` would be true); on the service they are undefined
+ * unless the document has such a property. Depth is bounded by the parser (client-json.ts).
+ */
+function withoutPrototypes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPrototypes);
+  if (value === null || typeof value !== "object") return value;
+  const copy = Object.create(null) as Json;
+  for (const [name, inner] of Object.entries(value)) copy[name] = withoutPrototypes(inner);
+  return copy;
 }
 
 /** The continuation after a full last page: it resumes to an empty page. */

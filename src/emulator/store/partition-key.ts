@@ -3,7 +3,8 @@
  * that names its logical partition. Values are compared parsed, never as raw header text (the SDK
  * escapes non-ASCII as \uXXXX in the header but not inside batch operations).
  */
-import { badRequest } from "../cosmos-error";
+import { badRequest, describeValue } from "../cosmos-error";
+import { parseClientJson } from "../client-json";
 
 export interface PartitionKeyDefinition {
   paths: string[];
@@ -33,7 +34,7 @@ export function normalizeDefinition(input: unknown): PartitionKeyDefinition {
   }
   const resolvedKind = kind === undefined ? (paths.length > 1 ? "MultiHash" : "Hash") : kind;
   if (resolvedKind !== "Hash" && resolvedKind !== "MultiHash") {
-    throw badRequest(`Partition key kind '${String(kind)}' is not supported.`);
+    throw badRequest(`Partition key kind '${describeValue(kind)}' is not supported: use "Hash" or "MultiHash".`);
   }
   if (resolvedKind === "Hash" && paths.length !== 1) {
     throw badRequest("A partition key of kind Hash has exactly one path; use MultiHash for hierarchical keys.");
@@ -56,11 +57,15 @@ export function pathSegments(path: string): string[] {
   return segments;
 }
 
-/** The value at a `/a/b` path of a document, or undefined. */
+/**
+ * The value at a `/a/b` path of a document, or undefined. Only own properties count: a path like
+ * `/constructor` or `/__proto__/x` names a property of the document, never what it inherits.
+ */
 export function readPath(body: unknown, path: string): unknown {
   let current: unknown = body;
   for (const segment of pathSegments(path)) {
     if (current === null || typeof current !== "object" || Array.isArray(current)) return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
   return current;
@@ -90,13 +95,7 @@ function isNone(component: unknown): boolean {
 
 /** Parses a JSON array partition key as sent in `x-ms-documentdb-partitionkey` or an operation's `partitionKey`. */
 export function parsePartitionKey(text: string): PartitionKeyValue {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw badRequest(`The partition key '${text}' is not valid JSON.`);
-  }
-  return toPartitionKey(parsed);
+  return toPartitionKey(parseClientJson(text, `The partition key '${text.slice(0, 100)}'`));
 }
 
 /** A partition key value from parsed JSON: an array of components, or a single one. */

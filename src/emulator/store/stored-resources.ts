@@ -4,6 +4,7 @@
  * so `_self` links read like the real ones.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { describeValue } from "../cosmos-error";
 
 export type Json = Record<string, unknown>;
 
@@ -49,6 +50,13 @@ export function withoutSystemProperties(body: Json): Json {
 }
 
 /**
+ * The service's limits on ids: an item id holds at most 1,023 bytes of UTF-8 (so 600 "é", 1,200
+ * bytes, is too long), the name of a database or container at most 255 characters.
+ */
+export const MAX_ITEM_ID_BYTES = 1023;
+export const MAX_RESOURCE_ID_CHARACTERS = 255;
+
+/**
  * Ids become path segments. The service refuses '/', '\\', '?', '#' and a trailing space in the ids
  * of databases and containers; item ids may hold '?' and end in spaces, but not '/', '\\' or '#'.
  */
@@ -57,9 +65,16 @@ export function invalidIdReason(id: unknown, kind: "resource" | "item" = "resour
     return "The input content is invalid because the required properties - 'id; ' - are missing";
   }
   const item = kind === "item";
-  if (id.length > 1023 || (item ? /[/\\#]/ : /[/\\?#]/).test(id) || (!item && id.endsWith(" "))) {
+  const shown = id.length > 100 ? `${id.slice(0, 100)}...` : id;
+  if (item && Buffer.byteLength(id, "utf8") > MAX_ITEM_ID_BYTES) {
+    return `The input name '${shown}' is invalid: an item id holds at most ${MAX_ITEM_ID_BYTES} bytes of UTF-8, and this one has ${Buffer.byteLength(id, "utf8")}.`;
+  }
+  if (!item && id.length > MAX_RESOURCE_ID_CHARACTERS) {
+    return `The input name '${shown}' is invalid: the id of a database or container holds at most ${MAX_RESOURCE_ID_CHARACTERS} characters, and this one has ${id.length}.`;
+  }
+  if ((item ? /[/\\#]/ : /[/\\?#]/).test(id) || (!item && id.endsWith(" "))) {
     const characters = item ? "'/', '\\', '#'" : "'/', '\\', '?', '#'";
-    return `The input name '${id}' is invalid. Ensure to provide a unique non-empty string less than '1024' characters. Ensure to not include ${characters} characters.`;
+    return `The input name '${shown}' is invalid. Ensure to not include ${characters} characters.`;
   }
   return undefined;
 }
@@ -71,5 +86,5 @@ export function invalidTtlReason(name: "ttl" | "defaultTtl", value: unknown): st
     ((value as number) === -1 || ((value as number) > 0 && (value as number) <= 2147483647))
   )
     return undefined;
-  return `The input ${name} '${String(value)}' is invalid. Ensure to provide a nonzero positive integer less than or equal to '2147483647', or '-1' which means never expire.`;
+  return `The input ${name} '${describeValue(value)}' is invalid. Ensure to provide a nonzero positive integer less than or equal to '2147483647', or '-1' which means never expire.`;
 }

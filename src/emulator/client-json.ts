@@ -1,0 +1,49 @@
+/**
+ * JSON sent by clients (bodies, partition-key headers, settings headers), parsed so that no input
+ * can crash a request: the nesting depth is measured on the text before `JSON.parse` runs, because
+ * everything that later walks a document (copying, stringifying, queries) recurses once per level
+ * and a few thousand levels exhaust the stack. Errors are 400s that say what to fix.
+ */
+import { badRequest } from "./cosmos-error";
+
+/**
+ * Deepest nesting of objects and arrays accepted. Real documents stay far below it, and every
+ * recursive walk of a document stays far below the stack's limit at this depth.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+const OPEN_OBJECT = 0x7b; // {
+const OPEN_ARRAY = 0x5b; // [
+const CLOSE_OBJECT = 0x7d; // }
+const CLOSE_ARRAY = 0x5d; // ]
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c; // \
+
+/** The deepest nesting of `{` and `[` outside strings, counted in one pass without recursion. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === BACKSLASH) i++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) inString = true;
+    else if (code === OPEN_OBJECT || code === OPEN_ARRAY) deepest = Math.max(deepest, ++depth);
+    else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) depth--;
+  }
+  return deepest;
+}
+
+/** Parses client JSON; `what` names it in the message ("The request body", "The partition key ..."). */
+export function parseClientJson(text: string, what: string): unknown {
+  if (nestingDepth(text) > MAX_JSON_DEPTH) {
+    throw badRequest(`${what} nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels; flatten it.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest(`${what} is not valid JSON.`);
+  }
+}
