@@ -8,7 +8,8 @@ import { allWell, formatReport, runDoctor } from "./doctor";
 import { projectRoot } from "./project-paths";
 
 const USAGE = `Usage: npm run doctor
-  Checks Node.js, the dependencies, the build, Jupyter, .env and the backend it names,
+  Checks Node.js, the dependencies, the build, the kernel, Jupyter, .env, the data folder
+  and the backend .env names,
   one line each; every line that is not "ok" says how to fix it. Exits 1 when a check fails.`;
 
 async function main(args: string[]): Promise<number> {

@@ -17,6 +17,7 @@ import semver from "semver";
 import { ConfigError, describeBackend, loadConfig, type WorkbookConfig } from "../workbook/config";
 import { closeConnections, connect, WorkbookError } from "../workbook/client";
 import { jupyterDataDir, KERNEL_NAME, kernelsDirIn, readRegisteredKernel } from "./kernelspec";
+import { DataFolderInUseError, lockDataFolder } from "../emulator/store/data-folder-lock";
 import { findJupyterFrontEnd } from "./notebook/jupyter-launcher";
 import { tslabBinary } from "./project-paths";
 
@@ -63,6 +64,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   ];
   const configuration = checkEnvFile(root, env);
   results.push(configuration.result);
+  results.push(checkDataFolder(configuration.config));
   results.push(await checkBackend(configuration.config, options.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS));
   return results;
 }
@@ -308,6 +310,43 @@ function splitProblem(problem: string): [string, string] {
   const colon = problem.indexOf(": ");
   if (colon < 0) return [problem, "correct the settings in .env (see .env.example)."];
   return [`${problem.slice(0, colon)}.`, problem.slice(colon + 2)];
+}
+
+/**
+ * One data folder, one emulator: a folder another emulator holds (a running `npm run emulator`, or
+ * a kernel that used it) makes the notebook's emulator refuse to start. The check takes the lock and
+ * gives it back at once, which also clears a stale lock left by a process that died.
+ */
+export function checkDataFolder(config: WorkbookConfig | undefined): CheckResult {
+  const name = "data folder";
+  if (config === undefined) {
+    return { name, status: "fail", finding: "not checked: the configuration is invalid.", fix: "fix .env first." };
+  }
+  if (config.backend !== "embedded-emulator")
+    return { name, status: "ok", finding: "none: the backend keeps the data." };
+  const dataPath = config.emulatorDataPath;
+  if (dataPath === undefined)
+    return { name, status: "ok", finding: "none: the embedded emulator keeps data in memory." };
+  if (!existsSync(dataPath)) return { name, status: "ok", finding: `${dataPath} is created on first use.` };
+  try {
+    lockDataFolder(dataPath).release();
+    return { name, status: "ok", finding: `${dataPath} is free for the notebook's emulator.` };
+  } catch (error) {
+    if (error instanceof DataFolderInUseError) {
+      return {
+        name,
+        status: "fail",
+        finding: `${(error.message.split(": ")[0] ?? error.message).replace(/\.$/, "")}.`,
+        fix: "stop that emulator (an `npm run emulator`, or a notebook kernel: shut it down), or set COSMOS_EMULATOR_DATA_PATH to another folder.",
+      };
+    }
+    return {
+      name,
+      status: "fail",
+      finding: `${dataPath} cannot be locked (${firstLine(error)}).`,
+      fix: "make the folder writable for you, or set COSMOS_EMULATOR_DATA_PATH to another folder.",
+    };
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   allWell,
   checkBackend,
   checkBuild,
+  checkDataFolder,
   checkDependencies,
   checkEnvFile,
   checkJupyter,
@@ -212,6 +213,32 @@ describe("each check, with its piece missing", () => {
     expect(await checkBackend(config, 1_000)).toMatchObject({ status: "fail", fix: "fix .env first." });
   });
 
+  it("data folder: one held by a running emulator fails, naming its process; once stopped it is free", async () => {
+    const dir = folder("data folder project");
+    writeFileSync(path.join(dir, ".env"), "COSMOS_EMULATOR_DATA_PATH=emulator data\n");
+    const { config } = checkEnvFile(dir, cleanEnv());
+    const dataPath = path.join(dir, "emulator data");
+    expect(checkDataFolder(config)).toEqual({
+      name: "data folder",
+      status: "ok",
+      finding: `${dataPath} is created on first use.`,
+    });
+    const holder = await startEmulator({ dataPath });
+    try {
+      const held = checkDataFolder(config);
+      expect(held.status).toBe("fail");
+      expect(held.finding).toMatch(new RegExp(`in use by another emulator \\(process ${process.pid} on `));
+      expect(held.fix).toMatch(/^stop that emulator .* or set COSMOS_EMULATOR_DATA_PATH to another folder\.$/);
+    } finally {
+      await holder.stop();
+    }
+    expect(checkDataFolder(config)).toEqual({
+      name: "data folder",
+      status: "ok",
+      finding: `${dataPath} is free for the notebook's emulator.`,
+    });
+  });
+
   it("backend: a port where nothing listens fails fast with what to check", async () => {
     const dir = folder("refused");
     writeFileSync(
@@ -304,5 +331,6 @@ describe("the report", () => {
     });
     const failedNames = results.filter((result) => result.status === "fail").map((result) => result.name);
     expect(failedNames).toEqual(["dependencies", "kernel messaging (ZeroMQ)", "dist/ built", "kernel registered"]);
+    expect(results.map((result) => result.name)).toContain("data folder");
   });
 });
