@@ -5,6 +5,7 @@
  * `{ code, message }` with `x-ms-substatus` where one applies. A request refused before its body
  * was read closes the connection, so an unauthenticated or oversized upload is never read.
  */
+import { Header, headerValue, type HeaderName } from "./headers";
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -59,12 +60,10 @@ export interface Route {
   signs?: (request: EmulatorRequest) => SignedResource;
 }
 
-export function header(request: Pick<EmulatorRequest, "headers">, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+export const header = (request: Pick<EmulatorRequest, "headers">, name: HeaderName): string | undefined =>
+  headerValue(request.headers, name);
 
-export const headerIs = (request: EmulatorRequest, name: string, expected = "true"): boolean =>
+export const headerIs = (request: EmulatorRequest, name: HeaderName, expected = "true"): boolean =>
   header(request, name)?.toLowerCase() === expected;
 
 export function jsonBody(request: EmulatorRequest): unknown {
@@ -134,7 +133,7 @@ export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 20_000, body
 
 /** The declared size, checked before a single byte of the body is read. */
 function checkDeclaredLength(message: IncomingMessage): void {
-  const declared = message.headers["content-length"];
+  const declared = headerValue(message.headers, Header.contentLength);
   if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
 }
 
@@ -199,7 +198,7 @@ export interface ServerOptions {
 export function createRequestListener(context: EmulatorContext, routes: Route[], options: ServerOptions) {
   const table = routes.map((route) => ({ route, pattern: route.path.split("/").filter(Boolean) }));
   return (message: IncomingMessage, response: ServerResponse): void => {
-    const activityId = header({ headers: message.headers }, "x-ms-activity-id") ?? randomUUID();
+    const activityId = header({ headers: message.headers }, Header.activityId) ?? randomUUID();
     handle(context, table, options, message)
       .then((reply) => send(response, reply, activityId, message))
       .catch((error: unknown) => send(response, errorReply(error), activityId, message));
@@ -261,7 +260,7 @@ function errorReply(error: unknown): Reply {
   return {
     status: cosmosError.status,
     body: { code: cosmosError.code, message: cosmosError.message },
-    headers: cosmosError.subStatus === undefined ? {} : { "x-ms-substatus": String(cosmosError.subStatus) },
+    headers: cosmosError.subStatus === undefined ? {} : { [Header.subStatus]: String(cosmosError.subStatus) },
     charge: 0,
   };
 }
@@ -270,21 +269,21 @@ function send(response: ServerResponse, reply: Reply, activityId: string, messag
   if (response.headersSent || response.destroyed) return;
   const payload = reply.body === undefined ? undefined : Buffer.from(JSON.stringify(reply.body), "utf8");
   const headers: Record<string, string> = {
-    "x-ms-activity-id": activityId,
-    "x-ms-request-charge": String(reply.charge ?? 0),
-    "x-ms-gatewayversion": "2.0.0",
-    "x-ms-serviceversion": "version=2.14.0.0",
-    "x-ms-session-token": `0:-1#${reply.lsn ?? 1}`,
-    date: new Date().toUTCString(),
+    [Header.activityId]: activityId,
+    [Header.requestCharge]: String(reply.charge ?? 0),
+    [Header.gatewayVersion]: "2.0.0",
+    [Header.serviceVersion]: "version=2.14.0.0",
+    [Header.sessionToken]: `0:-1#${reply.lsn ?? 1}`,
+    [Header.date]: new Date().toUTCString(),
     ...reply.headers,
   };
   if (payload) {
-    headers["content-type"] = "application/json";
-    headers["content-length"] = String(payload.length);
-  } else headers["content-length"] = "0";
+    headers[Header.contentType] = "application/json";
+    headers[Header.contentLength] = String(payload.length);
+  } else headers[Header.contentLength] = "0";
   // A body left unread (refused from the headers, too large, too slow) is not read to its end:
   // the connection closes once the reply is out.
-  if (!message.complete) headers.connection = "close";
+  if (!message.complete) headers[Header.connection] = "close";
   response.writeHead(reply.status, headers);
   response.end(payload);
 }

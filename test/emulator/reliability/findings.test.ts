@@ -12,8 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { WELL_KNOWN_EMULATOR_KEY } from "../../../src/emulator/index";
 import { createRequestListener, type EmulatorContext } from "../../../src/emulator/http/server";
 import { defaultCertificateDirectory, loadOrCreateCertificate } from "../../../src/emulator/http/tls";
-import { KeyedLock } from "../../../src/emulator/operations/locks";
-import { partitionLockKey } from "../../../src/emulator/operations/transactions";
+import { KeyedLock, partitionLockKey } from "../../../src/emulator/operations/locks";
 import { routes } from "../../../src/emulator/routes";
 import { memoryJournal } from "../../../src/emulator/store/persistence";
 import { Store } from "../../../src/emulator/store/store";
@@ -324,7 +323,7 @@ describe("a deleted container's waiting writes", () => {
     const live = store.container("waiting", "doomed");
 
     let release!: () => void;
-    const held = locks.run(partitionLockKey({ databaseId: "waiting", container: live }, '["c"]'), () => {
+    const held = locks.run(partitionLockKey("waiting", live.id, '["c"]'), () => {
       return new Promise<void>((resolve) => (release = resolve));
     });
     const emulator = { endpoint, key: WELL_KNOWN_EMULATOR_KEY, ca: tls.cert, stop: async () => undefined };
