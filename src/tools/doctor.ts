@@ -17,7 +17,7 @@ import semver from "semver";
 import { ConfigError, describeBackend, loadConfig, type WorkbookConfig } from "../workbook/config";
 import { closeConnections, connect, WorkbookError } from "../workbook/client";
 import { jupyterDataDir, KERNEL_NAME, kernelsDirIn, readRegisteredKernel } from "./kernelspec";
-import { DataFolderInUseError, lockDataFolder } from "../emulator/store/data-folder-lock";
+import { DataFolderInUseError, lockDataFolder } from "../emulator/index";
 import { findJupyterFrontEnd } from "./notebook/jupyter-launcher";
 import { tslabBinary } from "./project-paths";
 
