@@ -1,11 +1,13 @@
 /**
  * A learner's first hour, in a folder named as people name them ("Zoë Lee/My Projects/..."):
  * a fresh clone, installed and built, passes the doctor, registers its kernel, and runs the lab in
- * the real tslab kernel from that path. The clone's node_modules is a hard-linked copy of this
- * tree's (same files, the clone's own paths), so no download is needed.
+ * the real tslab kernel from that path. No download: the clone's node_modules links to this tree's
+ * packages, except tslab, which is copied so the kernel itself runs from the clone's folder.
+ * (Not hard links: linking a file changes its inode, and tslab kernels of other tests watching
+ * those .d.ts files would take it for an edit.)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,10 +29,19 @@ function inClone(args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+function linkNodeModulesKeepingTslabLocal(target: string): void {
+  mkdirSync(target);
+  for (const entry of readdirSync(path.join(root, "node_modules"))) {
+    const source = path.join(root, "node_modules", entry);
+    if (entry === "tslab") cpSync(source, path.join(target, entry), { recursive: true, verbatimSymlinks: true });
+    else symlinkSync(source, path.join(target, entry), "junction");
+  }
+}
+
 beforeAll(() => {
   mkdirSync(path.dirname(clone), { recursive: true });
   execFileSync("git", ["clone", "-q", "--depth", "1", `file://${root}`, clone]);
-  execFileSync("cp", ["-al", path.join(root, "node_modules"), path.join(clone, "node_modules")]);
+  linkNodeModulesKeepingTslabLocal(path.join(clone, "node_modules"));
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { cwd: clone });
 }, 240_000);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
