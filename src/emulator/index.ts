@@ -185,3 +185,4 @@ async function startOn(
 }
 
 export type { AuthMode };
+export { DataFolderInUseError, lockDataFolder } from "./store/data-folder-lock";

@@ -24,7 +24,7 @@ export function labNotebooks(root: string = projectRoot()): string[] {
 }
 
 /** The project's own tslab entry script, run with this Node (`process.execPath`), never a global tslab. */
-export function tslabBinary(): string {
-  const tslabPackage = createRequire(join(projectRoot(), "package.json")).resolve("tslab/package.json");
+export function tslabBinary(root: string = projectRoot()): string {
+  const tslabPackage = createRequire(join(root, "package.json")).resolve("tslab/package.json");
   return join(dirname(tslabPackage), "bin", "tslab");
 }

@@ -35,6 +35,8 @@ export interface Connection {
 export interface ConnectOptions {
   /** Entra ID only: the credential to use instead of DefaultAzureCredential (such clients are not cached). */
   credential?: TokenCredential;
+  /** Gives up the first check that the service answers (a doctor must not wait on a silent host). */
+  abortSignal?: AbortSignal;
 }
 
 /** A failure explained in one sentence that names the cause and the fix; the original is `cause`. */
@@ -78,8 +80,8 @@ export async function connect(
 ): Promise<Connection> {
   const cached =
     options.credential === undefined
-      ? await cachedClient(config)
-      : await createVerifiedClient(config, options.credential);
+      ? await cachedClient(config, options.abortSignal)
+      : await createVerifiedClient(config, options.credential, options.abortSignal);
   return {
     client: cached.client,
     config,
@@ -88,12 +90,12 @@ export async function connect(
   };
 }
 
-function cachedClient(config: WorkbookConfig): Promise<CachedClient> {
+function cachedClient(config: WorkbookConfig, abortSignal: AbortSignal | undefined): Promise<CachedClient> {
   const clients = sharedState().clients;
   const cacheKey = clientCacheKey(config);
   let pending = clients.get(cacheKey);
   if (pending === undefined) {
-    pending = createVerifiedClient(config);
+    pending = createVerifiedClient(config, undefined, abortSignal);
     clients.set(cacheKey, pending);
     // A failed attempt must not be remembered: fixing .env and re-running the cell should retry.
     pending.catch(() => clients.delete(cacheKey));
@@ -117,11 +119,15 @@ function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-async function createVerifiedClient(config: WorkbookConfig, credential?: TokenCredential): Promise<CachedClient> {
+async function createVerifiedClient(
+  config: WorkbookConfig,
+  credential?: TokenCredential,
+  abortSignal?: AbortSignal,
+): Promise<CachedClient> {
   const { options, endpoint } = await clientOptions(config, credential);
   const client = new CosmosClient(options);
   try {
-    await client.getDatabaseAccount();
+    await client.getDatabaseAccount(abortSignal === undefined ? {} : { abortSignal });
   } catch (error) {
     client.dispose();
     throw explainError(error, config);

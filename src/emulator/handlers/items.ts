@@ -245,8 +245,9 @@ function batchReply(
 ): Reply {
   const minimal = prefersMinimal(request);
   const results = result.results.map((outcome, index) => {
-    const type = operations[index]?.operationType;
-    const isRead = typeof type === "string" && type.toLowerCase() === "read";
+    // operationType comes from the client and may be anything; only a string can name a read.
+    const operationType = operations[index]?.operationType;
+    const isRead = typeof operationType === "string" && operationType.toLowerCase() === "read";
     if (!minimal || isRead) return outcome;
     const { resourceBody: _omitted, ...rest } = outcome;
     return rest;

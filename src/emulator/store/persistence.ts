@@ -64,7 +64,9 @@ function writeFileDurably(file: string, content: string): void {
     closeSync(fd);
   }
   renameSync(temporary, file);
-  // Make the rename itself durable.
+  // Make the rename itself durable. Windows refuses to flush a folder (EPERM); NTFS journals the
+  // rename itself, so there is nothing to add there.
+  if (process.platform === "win32") return;
   const directory = openSync(path.dirname(file), "r");
   try {
     fsyncSync(directory);
