@@ -55,7 +55,7 @@ describe("the student edition", () => {
       [
         "// TODO: your answer here (assign the names declared below)",
         "let total: any;",
-        `throw new Error("${EXERCISE_NOT_DONE}");`,
+        `throw new Error("Exercise 1 ${EXERCISE_NOT_DONE}");`,
         // biome-ignore lint/suspicious/noTemplateCurlyInString: this is a notebook cell's source text.
         "console.log(`total: ${total}`);",
       ].join("\n"),
@@ -69,7 +69,7 @@ describe("the student edition", () => {
       "  // TODO: your answer here (assign the names declared below)",
       "  let first: any;",
       "  let rest: any;",
-      `  throw new Error("${EXERCISE_NOT_DONE}");`,
+      `  throw new Error("Exercise 3 ${EXERCISE_NOT_DONE}");`,
     ]);
   });
 
