@@ -156,6 +156,17 @@ export function userPartition(tenantId: string, userId: string): [string, string
   return [tenantId, userId];
 }
 
+/** Alice and Bob: two users of the tenant `contoso`, so two logical partitions. */
+export const alice = userPartition("contoso", "alice");
+export const bob = userPartition("contoso", "bob");
+
+/** Alice's first order (in her partition from the start), her second, and one of Bob's. */
+export const tenantOrders = Object.freeze({
+  aliceFirst: order("contoso", "alice", "order-1", "Brass Bell", 12),
+  aliceSecond: order("contoso", "alice", "order-2", "D-Lock", 35),
+  bobs: order("contoso", "bob", "order-3", "Floor Pump", 28),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Clean slates
 

@@ -34,7 +34,7 @@ export {
   chargeBreakdown,
 } from "./format";
 export { show } from "./display";
-export { runBulk, compareBatchWithBulk, bulkSummary } from "./bulk-outcomes";
+export { runBulk, classifyBulkResults, compareBatchWithBulk, bulkSummary } from "./bulk-outcomes";
 export type { BulkOutcome, BulkOperationOutcome } from "./bulk-outcomes";
 export { drawPartitionChange, showPartitionChange, compareSnapshots } from "./partition-picture";
 export {
@@ -58,5 +58,8 @@ export {
   newShopItems,
   order,
   userPartition,
+  alice,
+  bob,
+  tenantOrders,
 } from "./deep-dive-data";
 export type { ShopItem, Order } from "./deep-dive-data";
