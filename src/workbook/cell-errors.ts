@@ -1,10 +1,12 @@
 /**
  * One line per failing cell.
  *
- * tslab prints whatever a cell throws with `console.error(error)`, and Node expands an error into
- * its stack, its `cause` and every property the SDK attached (diagnostics, headers): 30 to 100
- * lines, with the one sentence that matters at the top. Inside a tslab kernel, importing the
- * workbook wraps `console.error` so that a lone error prints as one line instead:
+ * tslab prints whatever a cell throws with `console.error(error)`, and Node's `util.inspect` expands
+ * an error into its stack, its `cause` and every property the SDK attached (diagnostics, headers):
+ * 30 to 100 lines, with the one sentence that matters at the top. tslab holds on to the original
+ * `console.error`, so the place to change what is printed is the error's own inspect hook: inside
+ * a tslab kernel, importing the workbook gives `Error.prototype` a `util.inspect.custom` method, and
+ * an error then prints as one line:
  *
  * - the workbook's own errors (configuration, step order, connection) as their sentence, which
  *   names the cause and the fix;
@@ -12,8 +14,9 @@
  * - anything else as its name and first line, with a pointer to the full text.
  *
  * `errorDetail(true)` in a cell, or `WORKBOOK_ERROR_DETAIL=1` in the kernel's environment, prints
- * errors in full again. Outside a kernel (scripts, tests) nothing is wrapped.
+ * errors in full again. Outside a kernel (scripts, tests) nothing changes.
  */
+import { inspect, type InspectOptionsStylized } from "node:util";
 import { explainError, WorkbookError } from "./client";
 import { ConfigError, loadConfig } from "./config";
 import { recoverStatus, serviceMessage } from "./batch-outcomes";
@@ -23,8 +26,6 @@ import { statusText } from "./format";
 const PRESENTER_KEY = Symbol.for("cosmos-batch-workbook.cell-errors");
 
 interface PresenterState {
-  /** The kernel's own `console.error`, which tslab's executor calls. */
-  original: typeof console.error;
   /** The newest module's formatter: a re-run import cell brings edited code in. */
   present: (error: Error) => string;
   detail: boolean;
@@ -32,7 +33,7 @@ interface PresenterState {
 
 const DETAIL_HINT = "errorDetail(true) shows the full error";
 
-/** Wraps `console.error` once per kernel; a second call (a reloaded module) only updates the formatter. */
+/** Installs the inspect hook once per kernel; a second call (a reloaded module) only updates the formatter. */
 export function installCellErrorPresenter(): void {
   if (kernelDisplayWriter() === undefined) return;
   const holder = globalThis as { [PRESENTER_KEY]?: PresenterState };
@@ -41,16 +42,17 @@ export function installCellErrorPresenter(): void {
     existing.present = oneLineError;
     return;
   }
-  const state: PresenterState = { original: console.error, present: oneLineError, detail: false };
+  const state: PresenterState = { present: oneLineError, detail: false };
   holder[PRESENTER_KEY] = state;
-  console.error = (...args: unknown[]) => {
-    const [only] = args;
-    if (args.length === 1 && only instanceof Error && !wantsDetail(state)) {
-      state.original.call(console, state.present(only));
-      return;
-    }
-    state.original.apply(console, args);
-  };
+  Object.defineProperty(Error.prototype, inspect.custom, {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: function presentError(this: Error, _depth: number, options: InspectOptionsStylized): string {
+      if (wantsDetail(state)) return inspect(this, { ...options, customInspect: false });
+      return state.present(this);
+    },
+  });
 }
 
 /** Full errors (`true`) or one line each (`false`, the default) for the cells run after this one. */
