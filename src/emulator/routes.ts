@@ -26,7 +26,7 @@ import {
 import {
   bulk,
   createItem,
-  deleteItem,
+  removeItem,
   isAtomicBatch,
   isBulk,
   isQuery,
@@ -88,7 +88,7 @@ export const routes: Route[] = [
   { method: "GET", path: `${DOCS}/:id`, handler: readItem },
   { method: "PUT", path: `${DOCS}/:id`, handler: replaceItem },
   { method: "PATCH", path: `${DOCS}/:id`, handler: patchItem },
-  { method: "DELETE", path: `${DOCS}/:id`, handler: deleteItem },
+  { method: "DELETE", path: `${DOCS}/:id`, handler: removeItem },
 
   { method: "GET", path: "/offers", handler: listOffers },
   { method: "POST", path: "/offers", when: isQuery, handler: queryOffers },

@@ -2,16 +2,16 @@
  * Where the project and its tslab live. Resolved from this file, not the working directory, so the
  * runner works the same from `npm run`, from dist/ and from vitest (which runs src/ directly).
  */
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { findProjectRoot } from "../shared/project-root";
 
-/** The nearest folder above this module that holds a package.json and is not inside node_modules. */
+/** The project this module belongs to (see shared/project-root.ts); throws when it is not installed. */
 export function projectRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && !dir.split(/[\\/]/).includes("node_modules")) return dir;
-    if (dirname(dir) === dir) throw new Error(`No package.json above ${__dirname}; is the project installed?`);
-  }
+  const root = findProjectRoot(__dirname);
+  if (root === undefined) throw new Error(`No package.json above ${__dirname}; is the project installed?`);
+  return root;
 }
 
 /** Every notebook in notebooks/ (not the `.executed.ipynb` copies a run may write), sorted: a new lab is picked up the day it is added. */

@@ -21,6 +21,7 @@ import path from "node:path";
 import { inspect } from "node:util";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
+import { findProjectRoot } from "../shared/project-root";
 
 export const DEFAULT_DATABASE_ID = "cosmicworks";
 export const DEFAULT_CONTAINER_ID = "products";
@@ -106,7 +107,8 @@ export interface LoadConfigOptions {
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): WorkbookConfig {
-  const projectRoot = findProjectRoot();
+  // From the cwd (a notebook's folder) first, then from this file's folder.
+  const projectRoot = findProjectRoot(process.cwd()) ?? findProjectRoot(__dirname);
   const envFile = options.envFile === undefined ? defaultEnvFile(projectRoot) : options.envFile;
   const fromFile = envFile === false ? {} : readEnvFile(envFile);
   const variables = mergeVariables(fromFile, options.env ?? process.env);
@@ -139,17 +141,6 @@ function serviceName(endpoint: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Finding and reading .env
-
-/** The nearest folder with a package.json, from the cwd (a notebook's folder) or this file's folder. */
-export function findProjectRoot(startDirs: readonly string[] = [process.cwd(), __dirname]): string | undefined {
-  for (const start of startDirs) {
-    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, "package.json"))) return dir;
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  return undefined;
-}
 
 function defaultEnvFile(projectRoot: string | undefined): string | false {
   return projectRoot === undefined ? false : path.join(projectRoot, ".env");

@@ -2,19 +2,23 @@
  * `show(value)`: one call that shows a batch outcome, a list of items, or any ready text + HTML
  * rendering (a partition picture, a batch/bulk comparison) wherever the code runs.
  *
- * - In a tslab kernel: one `display_data` message holding both `text/plain` (the uncoloured table,
- *   for plain front ends and saved notebooks read as text) and `text/html` (the styled table).
+ * - In a tslab kernel: one `display_data` message holding `text/plain` (the uncoloured table, for
+ *   plain front ends and saved notebooks read as text), `text/html` (the styled table, or a picture
+ *   as an image) and, for a picture, `image/png`.
  *   tslab's public `display.html()` can send only one MIME type per message, so the bundle goes
  *   through the kernel's own `lastWriteDisplayData`, which its public API also uses.
  * - Anywhere else (a script, a test): the text table on stdout, coloured only on a terminal.
  */
 import { formatItemsHtml, formatItemsText, formatOutcomeHtml, formatOutcomeText, type ItemLike } from "./format";
 import type { BatchOutcome } from "./batch-outcomes";
+import type { PngImage } from "./svg-image";
 
-/** Text for terminals and saved notebooks read as text; HTML for notebook front ends. */
+/** Text for terminals and saved notebooks read as text; HTML for notebook front ends; a PNG for pictures. */
 export interface Rendering {
   text: string;
   html: string;
+  /** A picture's raster form, for front ends that show neither its HTML nor SVG. */
+  image?: PngImage;
 }
 
 export type Showable = BatchOutcome | readonly ItemLike[] | Rendering;
@@ -48,11 +52,20 @@ function isRendering(value: BatchOutcome | Rendering): value is Rendering {
 export function show(value: Showable): void {
   const write = kernelDisplayWriter();
   if (write !== undefined) {
-    const { text, html } = render(value);
-    write({ data: { "text/plain": text, "text/html": html }, metadata: {}, transient: {} }, false);
+    write(mimeBundle(render(value)), false);
     return;
   }
   console.log(render(value, { color: shouldColor() }).text);
+}
+
+/** What a kernel sends for a rendering: every form it has, the PNG shown at its intended size. */
+export function mimeBundle({ text, html, image }: Rendering): DisplayData {
+  if (image === undefined) return { data: { "text/plain": text, "text/html": html }, metadata: {}, transient: {} };
+  return {
+    data: { "text/plain": text, "text/html": html, "image/png": image.base64 },
+    metadata: { "image/png": { width: image.width, height: image.height } },
+    transient: {},
+  };
 }
 
 /** Colour for people at a terminal; never in pipes, files or when NO_COLOR is set. */

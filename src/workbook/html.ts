@@ -2,6 +2,11 @@
  * The HTML every notebook rendering is built from: one palette, escaping, a table and a paragraph.
  * Inline styles only and every value escaped, so the outcome tables, the batch/bulk comparison and
  * the partition picture all read alike wherever the notebook is opened.
+ *
+ * Jupyter shows an untrusted notebook's HTML (one freshly cloned, not yet run) through a sanitiser
+ * that drops every inline style. The colours are therefore said twice: in the style, and in the old
+ * presentational attribute the sanitiser keeps (`bgcolor` on cells), so a failing row still reads
+ * red before anything has run.
  */
 
 /** How a status, a row or an item change reads at a glance. */
@@ -30,7 +35,8 @@ function toneStyle(tone: Tone): string {
 
 const TABLE_STYLE = "border-collapse:collapse;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px";
 const CELL_STYLE = "border:1px solid #c4c7c5;padding:3px 8px;text-align:left";
-const HEAD_STYLE = `${CELL_STYLE};background:#e8eaed;color:#202124`;
+const HEAD_BACKGROUND = "#e8eaed";
+const HEAD_STYLE = `${CELL_STYLE};background:${HEAD_BACKGROUND};color:#202124`;
 const PARAGRAPH_STYLE = "margin:0 0 6px 0";
 
 export interface HtmlCell {
@@ -46,23 +52,32 @@ export interface HtmlRow {
 
 /** A table with a heading row; each cell escaped and, when it or its row has a tone, coloured. */
 export function htmlTable(headings: readonly string[], rows: ReadonlyArray<readonly HtmlCell[] | HtmlRow>): string {
-  const head = headings.map((heading) => `<th style="${HEAD_STYLE}">${escapeHtml(heading)}</th>`).join("");
+  const head = headings
+    .map((heading) => `<th style="${HEAD_STYLE}" bgcolor="${HEAD_BACKGROUND}">${escapeHtml(heading)}</th>`)
+    .join("");
   const body = rows.map(htmlRow).join("");
   return `<table style="${TABLE_STYLE}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function htmlRow(row: readonly HtmlCell[] | HtmlRow): string {
-  if (isCellList(row)) return `<tr>${row.map(htmlCell).join("")}</tr>`;
-  return `<tr style="${toneStyle(row.tone)}">${row.cells.map(htmlCell).join("")}</tr>`;
+  if (isCellList(row)) return `<tr>${row.map((cell) => htmlCell(cell)).join("")}</tr>`;
+  // The row's style colours it where styles survive; each cell's bgcolor where they do not.
+  return `<tr style="${toneStyle(row.tone)}">${row.cells.map((cell) => htmlCell(cell, row.tone)).join("")}</tr>`;
 }
 
 function isCellList(row: readonly HtmlCell[] | HtmlRow): row is readonly HtmlCell[] {
   return Array.isArray(row);
 }
 
-function htmlCell(cell: HtmlCell): string {
+function htmlCell(cell: HtmlCell, rowTone: Tone = "plain"): string {
   const tone = cell.tone === undefined ? "" : toneStyle(cell.tone);
-  return `<td style="${CELL_STYLE}${tone === "" ? "" : `;${tone}`}">${escapeHtml(cell.text)}</td>`;
+  const background = backgroundAttribute(cell.tone ?? rowTone);
+  return `<td${background} style="${CELL_STYLE}${tone === "" ? "" : `;${tone}`}">${escapeHtml(cell.text)}</td>`;
+}
+
+/** ` bgcolor="..."` for a toned cell: the colour that survives sanitising. */
+function backgroundAttribute(tone: Tone): string {
+  return tone === "plain" ? "" : ` bgcolor="${TONE_COLORS[tone].background}"`;
 }
 
 /** A paragraph with a bold lead-in, e.g. "Rolled back:" then the sentence that explains it. */

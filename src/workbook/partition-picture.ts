@@ -4,14 +4,16 @@
  * each item coloured by what happened to it. A rolled-back batch then *looks* like what it is: the
  * right column is the left column again, however many operations were sent.
  *
- * Two renderings of the same facts: an SVG drawing (in an HTML div) for notebooks, and a text table
- * for terminals and for saved notebooks read as text.
+ * Three renderings of the same facts: the SVG drawing as an image in HTML, the same drawing as a PNG
+ * (both survive the sanitising of untrusted notebooks, see svg-image.ts), and a text table for
+ * terminals and for saved notebooks read as text.
  */
 import type { BatchOutcome } from "./batch-outcomes";
 import { bulkSummary, type BulkOutcome } from "./bulk-outcomes";
 import { show, type Rendering } from "./display";
 import { operationLabel, outcomeSummary, statusCell, summaryLine, textTable, type ItemLike } from "./format";
 import { escapeHtml, TONE_COLORS, type Tone } from "./html";
+import { svgImageHtml, svgToPng } from "./svg-image";
 
 // ---------------------------------------------------------------------------------------------
 // What changed
@@ -104,7 +106,12 @@ export function drawPartitionChange(
     fields: options.fields ?? ["name"],
     heading: outcomeHeading(options.outcome),
   };
-  return { text: pictureText(picture), html: `<div>${pictureSvg(picture)}</div>` };
+  const drawing = pictureSvg(picture);
+  return {
+    text: pictureText(picture),
+    html: `<div>${svgImageHtml(drawing.svg, drawing.label, drawing)}</div>`,
+    image: svgToPng(drawing.svg),
+  };
 }
 
 export function showPartitionChange(
@@ -220,7 +227,15 @@ const COLUMN_X = {
   after: 2 * (COLUMN_WIDTH + COLUMN_GAP),
 } as const;
 
-function pictureSvg({ partition, comparisons, steps, fields, heading }: Picture): string {
+/** The SVG markup, its size, and the sentence that stands for it where pictures are not seen. */
+interface SvgDrawing {
+  svg: string;
+  width: number;
+  height: number;
+  label: string;
+}
+
+function pictureSvg({ partition, comparisons, steps, fields, heading }: Picture): SvgDrawing {
   const rows = Math.max(comparisons.length, steps.length, 1);
   const width = COLUMN_X.after + COLUMN_WIDTH;
   const captionY = TOP + rows * ROW_PITCH + 18;
@@ -237,11 +252,11 @@ function pictureSvg({ partition, comparisons, steps, fields, heading }: Picture)
     svgText(0, captionY, describeChanges(comparisons), { size: 13, bold: true }),
   ];
   if (comparisons.length === 0) parts.push(svgText(COLUMN_X.before + 10, rowY(0) + 24, "(empty)", { size: 12 }));
-  return (
+  const label = `Partition ${partition}: ${describeChanges(comparisons)}`;
+  const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `role="img" aria-label="${escapeHtml(`Partition ${partition}: ${describeChanges(comparisons)}`)}" ` +
-    `font-family="${FONT}">${parts.join("")}</svg>`
-  );
+    `role="img" aria-label="${escapeHtml(label)}" font-family="${FONT}">${parts.join("")}</svg>`;
+  return { svg, width, height, label };
 }
 
 function rowY(row: number): number {

@@ -1,6 +1,7 @@
 /**
- * Transactional batch: every row of the protocol's failure table, the per-operation statuses of a
- * successful batch, and rollback proven by reading back. Real SDK, real HTTPS.
+ * Transactional batch: every refusal and failure in docs/batch-contract.md (§2, §3), the
+ * per-operation statuses of a successful batch, and rollback proven by reading back. Real SDK, real
+ * HTTPS.
  */
 import type { Container, OperationInput, OperationResponse } from "@azure/cosmos";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 /**
  * Classification of what `container.items.batch` returns or throws, from values shaped exactly as
- * @azure/cosmos 4.9 / 4.10 produce them (see cosmos-batch-protocol.md §4), then the same code with
+ * @azure/cosmos 4.9 / 4.10 produce them (see docs/batch-contract.md §4), then the same code with
  * the real SDK over HTTPS against the embedded emulator: the lab's two batches, every operation type,
  * and the whole-request rejections.
  */

@@ -8,7 +8,6 @@ import {
   DEFAULT_THROUGHPUT,
   Secret,
   describeBackend,
-  findProjectRoot,
   loadConfig,
   type WorkbookConfig,
 } from "../../src/workbook/config";
@@ -126,11 +125,6 @@ describe("loadConfig: the .env file", () => {
   it("treats a missing file and blank values as unset", () => {
     expect(loadConfig({ env: {}, envFile: path.join(scratchDir(), "absent.env") }).backend).toBe("embedded-emulator");
     expect(fromEnv({ COSMOS_ENDPOINT: "  ", COSMOS_KEY: "" }).backend).toBe("embedded-emulator");
-  });
-
-  it("finds the project root (the folder with package.json) from a notebook's folder", () => {
-    const root = findProjectRoot([path.join(process.cwd(), "notebooks")]);
-    expect(root).toBe(process.cwd());
   });
 });
 

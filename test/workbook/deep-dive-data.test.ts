@@ -1,6 +1,6 @@
 /**
  * Every case the deep-dive notebook teaches, with the real @azure/cosmos client over HTTPS against
- * the embedded emulator, checked against cosmos-batch-protocol.md: the statuses the notebook tells
+ * the embedded emulator, checked against docs/batch-contract.md: the statuses the notebook tells
  * learners to expect must be the ones they get, and a failed batch must leave its partition as it
  * was. Also the deep-dive containers and the clean slates that make the notebook's cells re-runnable.
  */

@@ -123,7 +123,7 @@ describe("show inside a tslab kernel", () => {
     ]);
   });
 
-  it("shows a partition picture with its SVG and text fallback", async () => {
+  it("shows a partition picture as HTML, PNG and text, the PNG at its intended size", async () => {
     const before = [{ id: "bell", name: "Brass Bell" }];
     const result = await kernel.execute(
       `import { showPartitionChange } from ${pictureModule};\n` +
@@ -132,7 +132,11 @@ describe("show inside a tslab kernel", () => {
     expect(result.status).toBe("ok");
     const picture = drawPartitionChange(before, before, { partition: "p" });
     expect(result.outputs).toEqual([
-      { output_type: "display_data", data: { "text/plain": picture.text, "text/html": picture.html }, metadata: {} },
+      {
+        output_type: "display_data",
+        data: { "text/plain": picture.text, "text/html": picture.html, "image/png": picture.image?.base64 },
+        metadata: { "image/png": { width: picture.image?.width, height: picture.image?.height } },
+      },
     ]);
   });
 });

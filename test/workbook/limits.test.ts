@@ -1,6 +1,6 @@
 /**
  * Inputs for the limits section: numbered creates, items of an exact size, and request sizes.
- * (The limits themselves are checked against the emulator in deep-dive.test.ts.)
+ * (The limits themselves are checked against the emulator in deep-dive-data.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import {

@@ -12,6 +12,13 @@ import {
   showPartitionChange,
 } from "../../src/workbook/partition-picture";
 
+/** The SVG a picture's HTML shows, decoded from its `<img>` data URI. */
+function svgOf(html: string): string {
+  const source = /^<div><img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/.exec(html);
+  if (source?.[1] === undefined) throw new Error(`No SVG image in ${html.slice(0, 80)}`);
+  return Buffer.from(source[1], "base64").toString("utf8");
+}
+
 const bell = { id: "bell", name: "Brass Bell", categoryId: "bike-parts", quantity: 4, _etag: '"1"', _ts: 1 };
 const lock = { id: "lock", name: "D-Lock", categoryId: "bike-parts", quantity: 2, _etag: '"2"', _ts: 1 };
 const light = { id: "light", name: "Front Light", categoryId: "bike-parts", quantity: 3 };
@@ -82,7 +89,7 @@ describe("drawPartitionChange", () => {
   });
 
   it("draws an SVG with the three columns, every item and operation, and no system property", () => {
-    expect(picture.html).toMatch(/^<div><svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="830" height="\d+"/);
+    expect(svgOf(picture.html)).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="830" height="\d+"/);
     for (const text of [
       "Before",
       "After",
@@ -92,18 +99,20 @@ describe("drawPartitionChange", () => {
       "412 Precondition Failed",
       "name: D-Lock, quantity: 2",
     ]) {
-      expect(picture.html).toContain(`>${text}</text>`);
+      expect(svgOf(picture.html)).toContain(`>${text}</text>`);
     }
-    expect(picture.html).not.toMatch(/_etag|_ts/);
-    expect(picture.html.match(/<rect /g)).toHaveLength(2 * 2 + 3);
+    expect(svgOf(picture.html)).not.toMatch(/_etag|_ts/);
+    expect(svgOf(picture.html).match(/<rect /g)).toHaveLength(2 * 2 + 3);
   });
 
   it("escapes item values in both renderings' HTML", () => {
     const risky = { id: "<b>", name: `"quoted" & <script>`, categoryId: "x" };
     const { html } = drawPartitionChange([], [risky], { partition: "x" });
-    expect(html).not.toContain("<script>");
-    expect(html).not.toContain("<b>");
-    expect(html).toContain("&#60;b&#62;");
+    for (const markup of [html, svgOf(html)]) {
+      expect(markup).not.toContain("<script>");
+      expect(markup).not.toContain("<b>");
+    }
+    expect(svgOf(html)).toContain("&#60;b&#62;");
   });
 
   it("marks added, changed and deleted items, and absent ones with a dashed outline", () => {
@@ -114,8 +123,8 @@ describe("drawPartitionChange", () => {
     expect(text).toMatch(/│ bell\s+│ quantity: 4\s+│ \(absent\)\s+│ removed/);
     expect(text).toMatch(/│ light\s+│ \(absent\)\s+│ quantity: 3\s+│ added/);
     expect(text).toMatch(/│ lock\s+│ quantity: 2\s+│ quantity: 1\s+│ changed/);
-    expect(html.match(/stroke-dasharray/g)).toHaveLength(2);
-    expect(html).toContain(">(deleted)</text>");
+    expect(svgOf(html).match(/stroke-dasharray/g)).toHaveLength(2);
+    expect(svgOf(html)).toContain(">(deleted)</text>");
     expect(text.split("\n")[0]).toBe("Partition p, before and after");
   });
 
@@ -123,7 +132,7 @@ describe("drawPartitionChange", () => {
     const padded = { id: "big", padding: "x".repeat(1000) };
     const { text, html } = drawPartitionChange([], [padded], { partition: "p", fields: ["padding"] });
     expect(text).toContain(`padding: ${"x".repeat(23)}…`);
-    expect(html).not.toContain("x".repeat(40));
+    expect(svgOf(html)).not.toContain("x".repeat(40));
   });
 
   it("draws a bulk run's statuses in the middle column", () => {
@@ -140,14 +149,30 @@ describe("drawPartitionChange", () => {
     expect(text.split("\n")[1]).toBe(
       "Bulk — Partly applied: 1 of 2 operations succeeded and stay applied; 1 failed (#1 404 Not Found) without undoing the others.",
     );
-    expect(html).toContain(">Partly applied</text>");
-    expect(html).toContain(">404 Not Found</text>");
+    expect(svgOf(html)).toContain(">Partly applied</text>");
+    expect(svgOf(html)).toContain(">404 Not Found</text>");
   });
 
   it("says when the partition is empty", () => {
     const { text, html } = drawPartitionChange([], [], { partition: "p" });
     expect(text).toContain("(the partition is empty before and after)");
-    expect(html).toContain(">(empty)</text>");
+    expect(svgOf(html)).toContain(">(empty)</text>");
+  });
+
+  it("shows the SVG as an image, with the partition's sentence as its text alternative", () => {
+    expect(picture.html).toMatch(
+      /^<div><img src="data:image\/svg\+xml;base64,[^"]+" alt="Partition categoryId &#34;bike-parts&#34;: Nothing changed: the partition after is exactly the partition before\." width="830" height="\d+"><\/div>$/,
+    );
+  });
+
+  it("carries the same drawing as a PNG at twice its size, shown at the SVG's size", () => {
+    const { image } = picture;
+    const png = Buffer.from(image?.base64 ?? "", "base64");
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const svgHeight = Number(/height="(\d+)"/.exec(svgOf(picture.html))?.[1]);
+    expect(image).toMatchObject({ width: 830, height: svgHeight });
+    // The PNG header (IHDR) holds the bitmap's width and height.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1660, 2 * svgHeight]);
   });
 
   it("gives the same picture every time for the same input", () => {

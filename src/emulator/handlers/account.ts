@@ -1,4 +1,5 @@
 /** `GET /`: the database account, whose locations point the SDK back at this emulator. */
+import { Header } from "../http/headers";
 import type { Handler } from "../http/server";
 
 export const readAccount: Handler = (context) => {
@@ -24,6 +25,6 @@ export const readAccount: Handler = (context) => {
       queryEngineConfiguration:
         '{"maxSqlQueryInputLength":262144,"maxJoinsPerSqlQuery":5,"maxLogicalAndPerSqlQuery":500,"maxLogicalOrPerSqlQuery":500,"maxUdfRefPerSqlQuery":10,"maxInExpressionItemsCount":16000,"queryMaxInMemorySortDocumentCount":500,"maxQueryRequestTimeoutFraction":0.9,"sqlAllowNonFiniteNumbers":false,"sqlAllowAggregateFunctions":true,"sqlAllowSubQuery":true,"sqlAllowScalarSubQuery":true,"allowNewKeywords":true,"sqlAllowLike":true,"sqlAllowGroupByClause":false,"maxSpatialQueryCells":12,"spatialMaxGeometryPointCount":256,"sqlDisableOptimizationFlags":0,"sqlAllowTop":true,"enableSpatialIndexing":true}',
     },
-    headers: { "x-ms-max-media-storage-usage-mb": "10240", "x-ms-media-storage-usage-mb": "0" },
+    headers: { [Header.maxMediaStorageUsageMb]: "10240", [Header.mediaStorageUsageMb]: "0" },
   };
 };

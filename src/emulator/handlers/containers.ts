@@ -1,12 +1,22 @@
 /** Containers: create, read, list, query, replace, delete; their partition key ranges; delete by partition key. */
+import { Header } from "../http/headers";
 import { byteSize, metadataCharge, writeCharge } from "../operations/charges";
 import { CosmosError, badRequest, conflict } from "../cosmos-error";
 import { header, jsonBody, type EmulatorContext, type EmulatorRequest, type Handler, type Reply } from "../http/server";
 import { canonicalKey, normalizeDefinition, parsePartitionKey, requireFullKey } from "../store/partition-key";
-import { invalidTtlReason, newContainerRid, newEtag, nowSeconds, type Json } from "../store/stored-resources";
+import {
+  invalidTtlReason,
+  newContainerRid,
+  newEtag,
+  nowSeconds,
+  type Json,
+  type StoredContainer,
+  type WithId,
+} from "../store/stored-resources";
 import type { Container, Mutation } from "../store/store";
 import { withStagedPartition } from "../operations/transactions";
-import { requireValidId, withMetadataLock } from "./databases";
+import { withMetadataLock } from "../operations/locks";
+import { requireValidId } from "./databases";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
 
@@ -30,8 +40,8 @@ function normalizeIndexingPolicy(input: unknown): Json {
 const DEFAULT_CONTAINER_THROUGHPUT = { offerThroughput: 400, offerIsRUPerMinuteThroughputEnabled: false };
 
 /** The stored container: what the client sent, with the service's defaults and system properties; a replaced one keeps its `_rid`. */
-function containerResource(body: Json, databaseRid: string, previous?: Json): Json {
-  const rid = (previous?._rid as string | undefined) ?? newContainerRid(databaseRid);
+function containerResource(body: WithId, databaseRid: string, previous?: StoredContainer): StoredContainer {
+  const rid = previous?._rid ?? newContainerRid(databaseRid);
   const { _rid, _self, _etag, _ts, _docs, _sprocs, _triggers, _udfs, _conflicts, ...settings } = body;
   return {
     uniqueKeyPolicy: { uniqueKeys: [] },
@@ -62,7 +72,7 @@ const reply = (status: number, container: Container): Reply => ({
 });
 
 /** A container body: a valid id and, when present, a valid defaultTtl (null counts as absent). */
-function requireValidContainer(body: unknown): Json {
+function requireValidContainer(body: unknown): WithId {
   const container = requireValidId(body);
   const reason = container.defaultTtl == null ? undefined : invalidTtlReason("defaultTtl", container.defaultTtl);
   if (reason) throw badRequest(reason);
@@ -75,14 +85,14 @@ export const createContainer: Handler = (context, request) => {
   return withMetadataLock(context, async () => {
     const databaseId = request.params.db ?? "";
     const database = context.store.database(databaseId);
-    if (database.containers.has(body.id as string)) throw conflict();
+    if (database.containers.has(body.id)) throw conflict();
     const resource = containerResource(body, database.rid);
     const mutations: Mutation[] = [{ type: "putContainer", databaseId, container: resource }];
-    const sharedThroughput = context.store.offerFor(database.resource._self as string) !== undefined;
+    const sharedThroughput = context.store.offerFor(database.resource._self) !== undefined;
     const content = throughput ?? (sharedThroughput ? undefined : DEFAULT_CONTAINER_THROUGHPUT);
     if (content) mutations.push(offerMutation(resource, content));
     await context.store.commit(mutations);
-    return reply(201, context.store.container(databaseId, body.id as string));
+    return reply(201, context.store.container(databaseId, body.id));
   });
 };
 
@@ -92,7 +102,7 @@ const containerOf = (context: EmulatorContext, request: EmulatorRequest): Contai
 export const readContainer: Handler = (context, request) => {
   const container = containerOf(context, request);
   const answer = reply(200, container);
-  if (header(request, "x-ms-documentdb-populatequotainfo")?.toLowerCase() !== "true") return answer;
+  if (header(request, Header.populateQuotaInfo)?.toLowerCase() !== "true") return answer;
   // Indexing is synchronous here, so a transformation is always complete (100%).
   const quota = `documentsSize=10485760;documentsCount=-1;collectionSize=10485760`;
   const usage = `documentsSize=${Math.ceil(byteSize([...container.allItems()]) / 1024)};documentsCount=${container.itemCount()};collectionSize=0`;
@@ -100,14 +110,14 @@ export const readContainer: Handler = (context, request) => {
     ...answer,
     headers: {
       ...answer.headers,
-      "x-ms-documentdb-collection-index-transformation-progress": "100",
-      "x-ms-resource-quota": quota,
-      "x-ms-resource-usage": usage,
+      [Header.indexTransformationProgress]: "100",
+      [Header.resourceQuota]: quota,
+      [Header.resourceUsage]: usage,
     },
   };
 };
 
-const allContainers = (context: EmulatorContext, request: EmulatorRequest): Json[] =>
+const allContainers = (context: EmulatorContext, request: EmulatorRequest): StoredContainer[] =>
   [...context.store.database(request.params.db ?? "").containers.values()].map((container) => container.resource);
 
 export const listContainers: Handler = (context, request) =>
@@ -133,7 +143,7 @@ export const replaceContainer: Handler = (context, request) => {
     const container = containerOf(context, request);
     if (body.id !== container.id)
       throw badRequest("The id in the request body does not match the container being replaced.");
-    const ifMatch = header(request, "if-match");
+    const ifMatch = header(request, Header.ifMatch);
     if (ifMatch !== undefined && ifMatch !== container.resource._etag) {
       throw new CosmosError(412, "The container was changed since it was read.");
     }
@@ -168,7 +178,7 @@ export const deleteContainer: Handler = (context, request) =>
 export const readPartitionKeyRanges: Handler = (context, request): Reply => {
   const container = containerOf(context, request);
   const etag = `"pkranges-${container.rid}"`;
-  if (header(request, "if-none-match") === etag) return { status: 304, headers: { etag } };
+  if (header(request, Header.ifNoneMatch) === etag) return { status: 304, headers: { [Header.etag]: etag } };
   const range = {
     _rid: `${container.rid}AgAAAAAAAA==`,
     id: "0",
@@ -176,7 +186,7 @@ export const readPartitionKeyRanges: Handler = (context, request): Reply => {
     minInclusive: "",
     maxExclusive: "FF",
     ridPrefix: 0,
-    _self: `${container.resource._self as string}pkranges/0/`,
+    _self: `${container.resource._self}pkranges/0/`,
     throughputFraction: 1,
     status: "online",
     parents: [],
@@ -186,7 +196,7 @@ export const readPartitionKeyRanges: Handler = (context, request): Reply => {
   return {
     status: 200,
     body: { _rid: container.rid, PartitionKeyRanges: [range], _count: 1 },
-    headers: { etag, "x-ms-item-count": "1" },
+    headers: { [Header.etag]: etag, [Header.itemCount]: "1" },
     charge: 1,
   };
 };
@@ -194,7 +204,7 @@ export const readPartitionKeyRanges: Handler = (context, request): Reply => {
 /** `POST .../operations/partitionkeydelete`: removes every item of one logical partition, atomically. */
 export const deleteAllItemsForPartitionKey: Handler = async (context, request) => {
   const container = containerOf(context, request);
-  const value = parsePartitionKey(header(request, "x-ms-documentdb-partitionkey") ?? "");
+  const value = parsePartitionKey(header(request, Header.partitionKey) ?? "");
   requireFullKey(value, container.definition);
   const key = canonicalKey(value);
   const scope = { store: context.store, locks: context.locks, databaseId: container.databaseId, container };

@@ -2,31 +2,35 @@
 import { metadataCharge } from "../operations/charges";
 import { CosmosError, badRequest, conflict } from "../cosmos-error";
 import { jsonBody, type EmulatorContext, type Handler } from "../http/server";
-import { invalidIdReason, newDatabaseRid, newEtag, nowSeconds, type Json } from "../store/stored-resources";
+import { withMetadataLock } from "../operations/locks";
+import {
+  invalidIdReason,
+  newDatabaseRid,
+  newEtag,
+  nowSeconds,
+  type Json,
+  type StoredDatabase,
+  type WithId,
+} from "../store/stored-resources";
 import type { Mutation } from "../store/store";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 import { offerDeletion, offerMutation, requestedThroughput } from "./offers";
 
-/** Databases and containers change under one lock, so "exists?" and "create" cannot race. */
-export const METADATA_LOCK = "\u0000metadata";
-export const withMetadataLock = <T>(context: EmulatorContext, work: () => Promise<T>): Promise<T> =>
-  context.locks.run(METADATA_LOCK, work);
-
-export function requireValidId(body: unknown): Json {
+export function requireValidId(body: unknown): WithId {
   if (body === null || typeof body !== "object" || Array.isArray(body))
     throw badRequest("The request body must be a JSON object.");
   const reason = invalidIdReason((body as Json).id);
   if (reason) throw badRequest(reason);
-  return body as Json;
+  return body as WithId; // invalidIdReason accepts only a non-empty string id
 }
 
 export const createDatabase: Handler = (context, request) => {
   const body = requireValidId(jsonBody(request));
   const throughput = requestedThroughput(request);
   return withMetadataLock(context, async () => {
-    if (context.store.databases.has(body.id as string)) throw conflict();
+    if (context.store.databases.has(body.id)) throw conflict();
     const rid = newDatabaseRid();
-    const database: Json = {
+    const database: StoredDatabase = {
       id: body.id,
       _rid: rid,
       _self: `dbs/${rid}/`,
@@ -45,7 +49,7 @@ export const createDatabase: Handler = (context, request) => {
 export const readDatabase: Handler = ({ store }, request) =>
   resourceReply(200, store.database(request.params.db ?? "").resource);
 
-const allDatabases = (context: EmulatorContext): Json[] =>
+const allDatabases = (context: EmulatorContext): StoredDatabase[] =>
   [...context.store.databases.values()].map((db) => db.resource);
 
 export const listDatabases: Handler = (context, request) =>
@@ -62,7 +66,7 @@ export const deleteDatabase: Handler = (context, request) =>
       mutations.push(...offerDeletion(context.store, container.resource));
     mutations.push(...offerDeletion(context.store, database.resource), {
       type: "deleteDatabase",
-      id: database.resource.id as string,
+      id: database.resource.id,
     });
     await context.store.commit(mutations);
     return { status: 204, charge: metadataCharge(0) };

@@ -3,24 +3,25 @@
  * queries over system resources and items: `{ _rid, <Collection>: [...], _count }`, paged by
  * `x-ms-max-item-count` with the next page's token in `x-ms-continuation`.
  */
+import { Header } from "../http/headers";
 import { byteSize, metadataCharge, queryCharge } from "../operations/charges";
 import { CosmosError } from "../cosmos-error";
 import { header, jsonBody, type EmulatorRequest, type Reply } from "../http/server";
 import { INVALID_CONTINUATION, parseQuerySpec, runQuery } from "../query/sql-query";
-import type { Json } from "../store/stored-resources";
+import type { Json, StoredResource } from "../store/stored-resources";
 
 /** One database, container or offer, with its ETag. */
-export function resourceReply(status: number, resource: Json): Reply {
+export function resourceReply(status: number, resource: StoredResource): Reply {
   return {
     status,
     body: resource,
-    headers: { etag: resource._etag as string },
+    headers: { [Header.etag]: resource._etag },
     charge: metadataCharge(byteSize(resource)),
   };
 }
 
 export function maxItemCount(request: EmulatorRequest): number | undefined {
-  const raw = header(request, "x-ms-max-item-count");
+  const raw = header(request, Header.maxItemCount);
   if (raw === undefined) return undefined;
   const count = Number(raw);
   if (!Number.isInteger(count)) throw new CosmosError(400, `Invalid x-ms-max-item-count '${raw}'.`);
@@ -37,7 +38,7 @@ export function feedReply(
 ): Reply {
   const requested = maxItemCount(request);
   const pageSize = requested ?? all.length;
-  const start = Number(header(request, "x-ms-continuation") ?? 0);
+  const start = Number(header(request, Header.continuation) ?? 0);
   if (!Number.isInteger(start) || start < 0) throw new CosmosError(400, INVALID_CONTINUATION);
   const page = all.slice(start, start + pageSize);
   const next = start + page.length;
@@ -58,8 +59,8 @@ function pageReply(
     status: 200,
     body: { _rid: ownerRid, [collection]: page, _count: page.length },
     headers: {
-      "x-ms-item-count": String(page.length),
-      ...(continuation === undefined ? {} : { "x-ms-continuation": continuation }),
+      [Header.itemCount]: String(page.length),
+      ...(continuation === undefined ? {} : { [Header.continuation]: continuation }),
     },
     charge,
   };
@@ -74,7 +75,7 @@ export function queryReply(
   lsn?: number,
 ): Reply {
   const spec = parseQuerySpec(jsonBody(request));
-  const page = runQuery(all, spec, maxItemCount(request), header(request, "x-ms-continuation"));
+  const page = runQuery(all, spec, maxItemCount(request), header(request, Header.continuation));
   return {
     ...pageReply(
       ownerRid,

@@ -2,6 +2,7 @@
  * Items: point operations, feeds, queries (and their query plans), transactional batch, bulk.
  * `POST .../docs` carries six different operations told apart by headers; routes.ts lists them.
  */
+import { Header } from "../http/headers";
 import { badRequest } from "../cosmos-error";
 import {
   header,
@@ -28,7 +29,7 @@ import {
   type PartitionKeyValue,
 } from "../store/partition-key";
 import { parsePatchRequest } from "../operations/patch";
-import type { Json } from "../store/stored-resources";
+import type { Json, StoredItem } from "../store/stored-resources";
 import type { Container } from "../store/store";
 import { withStagedPartition } from "../operations/transactions";
 import {
@@ -41,15 +42,12 @@ import {
 import { feedReply, queryReply } from "./feeds";
 
 export const isQuery = (request: EmulatorRequest): boolean =>
-  headerIs(request, "x-ms-documentdb-isquery") ||
-  (header(request, "content-type") ?? "").startsWith("application/query+json");
-export const isQueryPlan = (request: EmulatorRequest): boolean =>
-  headerIs(request, "x-ms-cosmos-is-query-plan-request");
-export const isBatch = (request: EmulatorRequest): boolean => headerIs(request, "x-ms-cosmos-is-batch-request");
+  headerIs(request, Header.isQuery) || (header(request, Header.contentType) ?? "").startsWith("application/query+json");
+export const isQueryPlan = (request: EmulatorRequest): boolean => headerIs(request, Header.isQueryPlanRequest);
+export const isBatch = (request: EmulatorRequest): boolean => headerIs(request, Header.isBatchRequest);
 export const isAtomicBatch = (request: EmulatorRequest): boolean =>
-  isBatch(request) && headerIs(request, "x-ms-cosmos-batch-atomic");
-export const isBulk = (request: EmulatorRequest): boolean =>
-  isBatch(request) && !headerIs(request, "x-ms-cosmos-batch-atomic");
+  isBatch(request) && headerIs(request, Header.batchAtomic);
+export const isBulk = (request: EmulatorRequest): boolean => isBatch(request) && !headerIs(request, Header.batchAtomic);
 
 function scopeOf(context: EmulatorContext, request: EmulatorRequest): ItemScope {
   const databaseId = request.params.db ?? "";
@@ -64,7 +62,7 @@ function scopeOf(context: EmulatorContext, request: EmulatorRequest): ItemScope 
 }
 
 function headerPartitionKey(request: EmulatorRequest): PartitionKeyValue | undefined {
-  const raw = header(request, "x-ms-documentdb-partitionkey");
+  const raw = header(request, Header.partitionKey);
   return raw === undefined ? undefined : parsePartitionKey(raw);
 }
 
@@ -81,15 +79,15 @@ function targetOf(scope: ItemScope, request: EmulatorRequest, body?: unknown): P
 }
 
 const conditions = (request: EmulatorRequest): Preconditions => ({
-  ifMatch: header(request, "if-match"),
-  ifNoneMatch: header(request, "if-none-match"),
+  ifMatch: header(request, Header.ifMatch),
+  ifNoneMatch: header(request, Header.ifNoneMatch),
 });
 
 /** The reply to a point operation: the item and its ETag, when it has one (not after delete or a 304). */
 function itemReply(outcome: ItemOperationOutcome, container: Container): Reply {
   return {
     status: outcome.status,
-    ...(outcome.item ? { body: outcome.item, headers: { etag: outcome.item._etag as string } } : {}),
+    ...(outcome.item ? { body: outcome.item, headers: { [Header.etag]: outcome.item._etag } } : {}),
     charge: outcome.charge,
     lsn: container.lsn,
   };
@@ -106,7 +104,7 @@ async function write(scope: ItemScope, target: PartitionTarget, operation: ItemO
 export const createItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const body = jsonBody(request);
-  const upsert = headerIs(request, "x-ms-documentdb-is-upsert");
+  const upsert = headerIs(request, Header.isUpsert);
   const operation: ItemOperation = upsert ? { kind: "upsert", body, ...conditions(request) } : { kind: "create", body };
   return write(scope, targetOf(scope, request, body), operation);
 };
@@ -114,11 +112,11 @@ export const createItem: Handler = (context, request) => {
 export const readItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const target = targetOf(scope, request);
-  const partition = scope.container.partitions.get(target.key) ?? new Map<string, Json>();
+  const partition = scope.container.partitions.get(target.key) ?? new Map<string, StoredItem>();
   const operation: ItemOperation = {
     kind: "read",
     id: request.params.id ?? "",
-    ifNoneMatch: header(request, "if-none-match"),
+    ifNoneMatch: header(request, Header.ifNoneMatch),
   };
   return itemReply(executeOperation(partition, target, operation), scope.container);
 };
@@ -134,7 +132,8 @@ export const replaceItem: Handler = (context, request) => {
   });
 };
 
-export const deleteItem: Handler = (context, request) => {
+// removeItem, not deleteItem: that name is the workbook's builder of a Delete operation.
+export const removeItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   return write(scope, targetOf(scope, request), {
     kind: "delete",
@@ -234,6 +233,6 @@ export const transactionalBatch: Handler = async (context, request) => {
 export const bulk: Handler = async (context, request) => {
   const scope = scopeOf(context, request);
   const operations = parseBatchBody(request.body);
-  const continueOnError = header(request, "x-ms-cosmos-batch-continue-on-error")?.toLowerCase() !== "false";
+  const continueOnError = header(request, Header.batchContinueOnError)?.toLowerCase() !== "false";
   return batchReply(await executeBulk(scope, operations, continueOnError), scope.container);
 };

@@ -2,9 +2,17 @@
  * Throughput (offers). Provisioned throughput is accepted, stored and readable as the SDK expects
  * (`container.readOffer()` queries `/offers` by the container's `_self`); it does not throttle.
  */
+import { Header } from "../http/headers";
 import { CosmosError, badRequest, notFound } from "../cosmos-error";
 import { header, jsonBody, type EmulatorRequest, type Handler } from "../http/server";
-import { newEtag, newOfferRid, nowSeconds, type Json } from "../store/stored-resources";
+import {
+  newEtag,
+  newOfferRid,
+  nowSeconds,
+  type Json,
+  type StoredOffer,
+  type StoredResource,
+} from "../store/stored-resources";
 import type { Mutation, Store } from "../store/store";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 
@@ -18,8 +26,8 @@ function validThroughput(value: number): number {
 
 /** Throughput requested by `x-ms-offer-throughput` or autoscale settings, if any. */
 export function requestedThroughput(request: EmulatorRequest): Json | undefined {
-  const manual = header(request, "x-ms-offer-throughput");
-  const autoscale = header(request, "x-ms-cosmos-offer-autopilot-settings");
+  const manual = header(request, Header.offerThroughput);
+  const autoscale = header(request, Header.offerAutopilotSettings);
   if (manual !== undefined && autoscale !== undefined) {
     throw badRequest("Specify either manual throughput or autoscale settings, not both.");
   }
@@ -40,7 +48,7 @@ export function requestedThroughput(request: EmulatorRequest): Json | undefined 
   return undefined;
 }
 
-export function offerMutation(resource: Json, content: Json): Mutation {
+export function offerMutation(resource: StoredResource, content: Json): Mutation {
   const id = newOfferRid();
   return {
     type: "putOffer",
@@ -60,12 +68,12 @@ export function offerMutation(resource: Json, content: Json): Mutation {
 }
 
 /** Removing a database or container removes its offer too. */
-export function offerDeletion(store: Store, resource: Json): Mutation[] {
-  const offer = store.offerFor(resource._self as string);
-  return offer ? [{ type: "deleteOffer", id: offer.id as string }] : [];
+export function offerDeletion(store: Store, resource: StoredResource): Mutation[] {
+  const offer = store.offerFor(resource._self);
+  return offer ? [{ type: "deleteOffer", id: offer.id }] : [];
 }
 
-const offers = (store: Store): Json[] => [...store.offers.values()];
+const offers = (store: Store): StoredOffer[] => [...store.offers.values()];
 
 export const listOffers: Handler = ({ store }, request) => feedReply(request, "", "Offers", offers(store), 1);
 
@@ -82,18 +90,17 @@ export const replaceOffer: Handler = async ({ store }, request) => {
   if (!current) throw notFound("Offer");
   const body = jsonBody(request) as Json;
   const content = (body.content ?? {}) as Json;
-  const ifMatch = header(request, "if-match");
+  const ifMatch = header(request, Header.ifMatch);
   if (ifMatch !== undefined && ifMatch !== current._etag)
     throw new CosmosError(412, "The offer was changed since it was read.");
-  const next: Json = {
+  const next: StoredOffer = {
     ...current,
-    content: { ...(current.content as Json), ...content },
+    content: { ...current.content, ...content },
     _etag: newEtag(),
     _ts: nowSeconds(),
   };
-  const throughput = (next.content as Json).offerThroughput;
-  if (typeof throughput === "number" && (next.content as Json).offerAutopilotSettings === undefined)
-    validThroughput(throughput);
+  const throughput = next.content.offerThroughput;
+  if (typeof throughput === "number" && next.content.offerAutopilotSettings === undefined) validThroughput(throughput);
   await store.commit([{ type: "putOffer", offer: next }]);
   return resourceReply(200, next);
 };

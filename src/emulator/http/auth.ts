@@ -14,6 +14,7 @@
  * does apply the service's data-plane rule: Entra identities may work with items but may not
  * create, replace or delete databases and containers (403, sub-status 5300).
  */
+import { Header, headerValue } from "./headers";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { CosmosError, SubStatus } from "../cosmos-error";
 
@@ -80,14 +81,9 @@ export interface AuthRequest {
   isControlPlaneWrite: boolean;
 }
 
-const header = (headers: AuthRequest["headers"], name: string): string | undefined => {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
 /** Throws 401 / 403 (with a JSON-able message) unless the request may proceed. */
 export function authenticate(request: AuthRequest, key: string, mode: AuthMode, accountId: string): void {
-  const raw = header(request.headers, "authorization");
+  const raw = headerValue(request.headers, Header.authorization);
   if (!raw)
     throw unauthorized("Required Header authorization is missing. Ensure a valid Authorization token is passed.");
   let decoded: string;
@@ -119,7 +115,7 @@ export function authenticate(request: AuthRequest, key: string, mode: AuthMode, 
   }
   if (type !== "master") throw unauthorized(`Authorization type '${type ?? ""}' is not supported.`);
 
-  const date = header(request.headers, "x-ms-date") ?? header(request.headers, "date");
+  const date = headerValue(request.headers, Header.msDate) ?? headerValue(request.headers, Header.date);
   if (!date) throw unauthorized("Required Header x-ms-date is missing. Ensure a valid date is passed.");
   const sentAt = Date.parse(date);
   if (Number.isNaN(sentAt) || Math.abs(Date.now() - sentAt) > MAX_CLOCK_SKEW_MS) {

@@ -3,6 +3,7 @@
  * and writes the reply with the headers every Cosmos DB response carries. Errors become JSON
  * bodies `{ code, message }` with `x-ms-substatus` where one applies.
  */
+import { Header, headerValue, type HeaderName } from "./headers";
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, type AuthMode, type SignedResource } from "./auth";
@@ -55,12 +56,10 @@ export interface Route {
   signs?: (request: EmulatorRequest) => SignedResource;
 }
 
-export function header(request: Pick<EmulatorRequest, "headers">, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+export const header = (request: Pick<EmulatorRequest, "headers">, name: HeaderName): string | undefined =>
+  headerValue(request.headers, name);
 
-export const headerIs = (request: EmulatorRequest, name: string, expected = "true"): boolean =>
+export const headerIs = (request: EmulatorRequest, name: HeaderName, expected = "true"): boolean =>
   header(request, name)?.toLowerCase() === expected;
 
 export function jsonBody(request: EmulatorRequest): unknown {
@@ -155,7 +154,7 @@ export interface ServerOptions {
 export function createRequestListener(context: EmulatorContext, routes: Route[], options: ServerOptions) {
   const table = routes.map((route) => ({ route, pattern: route.path.split("/").filter(Boolean) }));
   return (message: IncomingMessage, response: ServerResponse): void => {
-    const activityId = header({ headers: message.headers }, "x-ms-activity-id") ?? randomUUID();
+    const activityId = header({ headers: message.headers }, Header.activityId) ?? randomUUID();
     handle(context, table, options, message)
       .then((reply) => send(response, reply, activityId))
       .catch((error: unknown) => send(response, errorReply(error), activityId));
@@ -215,7 +214,7 @@ function errorReply(error: unknown): Reply {
   return {
     status: cosmosError.status,
     body: { code: cosmosError.code, message: cosmosError.message },
-    headers: cosmosError.subStatus === undefined ? {} : { "x-ms-substatus": String(cosmosError.subStatus) },
+    headers: cosmosError.subStatus === undefined ? {} : { [Header.subStatus]: String(cosmosError.subStatus) },
     charge: 0,
   };
 }
@@ -223,18 +222,18 @@ function errorReply(error: unknown): Reply {
 function send(response: ServerResponse, reply: Reply, activityId: string): void {
   const payload = reply.body === undefined ? undefined : Buffer.from(JSON.stringify(reply.body), "utf8");
   const headers: Record<string, string> = {
-    "x-ms-activity-id": activityId,
-    "x-ms-request-charge": String(reply.charge ?? 0),
-    "x-ms-gatewayversion": "2.0.0",
-    "x-ms-serviceversion": "version=2.14.0.0",
-    "x-ms-session-token": `0:-1#${reply.lsn ?? 1}`,
-    date: new Date().toUTCString(),
+    [Header.activityId]: activityId,
+    [Header.requestCharge]: String(reply.charge ?? 0),
+    [Header.gatewayVersion]: "2.0.0",
+    [Header.serviceVersion]: "version=2.14.0.0",
+    [Header.sessionToken]: `0:-1#${reply.lsn ?? 1}`,
+    [Header.date]: new Date().toUTCString(),
     ...reply.headers,
   };
   if (payload) {
-    headers["content-type"] = "application/json";
-    headers["content-length"] = String(payload.length);
-  } else headers["content-length"] = "0";
+    headers[Header.contentType] = "application/json";
+    headers[Header.contentLength] = String(payload.length);
+  } else headers[Header.contentLength] = "0";
   response.writeHead(reply.status, headers);
   response.end(payload);
 }

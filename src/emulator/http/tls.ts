@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { X509Certificate } from "node:crypto";
 import path from "node:path";
 import { generate } from "selfsigned";
+import { findProjectRoot } from "../../shared/project-root";
 
 export interface TlsMaterial {
   key: string;
@@ -23,15 +24,9 @@ const CERT_FILE = "emulator-ca.pem";
 const RENEW_BEFORE_MS = 7 * 24 * 3600 * 1000;
 const VALIDITY_DAYS = 825;
 
-/** `<project>/.cache/emulator-tls`: the project root is the nearest folder above with a package.json. */
+/** `<project>/.cache/emulator-tls`, or `.cache/emulator-tls` beside `start` outside any project. */
 export function defaultCertificateDirectory(start = __dirname): string {
-  let dir = start;
-  while (!existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return path.join(start, ".cache", "emulator-tls");
-    dir = parent;
-  }
-  return path.join(dir, ".cache", "emulator-tls");
+  return path.join(findProjectRoot(start) ?? start, ".cache", "emulator-tls");
 }
 
 function isStillValid(certPem: string): boolean {

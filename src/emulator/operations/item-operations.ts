@@ -1,7 +1,7 @@
 /**
  * Item operations on one logical partition: create, upsert, replace, read, delete, patch.
  *
- * They work on a staged view of the partition handed in by the caller (see batch.ts): single
+ * They work on a staged view of the partition handed in by the caller (see transactions.ts): single
  * writes, transactional batches and bulk all go through here, so the same rules apply everywhere.
  * Each returns the outcome or throws a `CosmosError` carrying the status the service would give.
  */
@@ -19,6 +19,8 @@ import {
   nowSeconds,
   withoutSystemProperties,
   type Json,
+  type StoredItem,
+  type WithId,
 } from "../store/stored-resources";
 import type { Container, PartitionView } from "../store/store";
 
@@ -42,7 +44,7 @@ export type ItemOperation =
 export interface ItemOperationOutcome {
   status: number;
   /** The stored item after the operation (absent for delete and 304). */
-  item?: Json;
+  item?: StoredItem;
   charge: number;
 }
 
@@ -63,7 +65,7 @@ export function partitionTarget(container: Container, databaseRid: string, value
 const PK_MISMATCH =
   "PartitionKey extracted from document doesn't match the one specified in the header. Learn more: https://aka.ms/CosmosDB/sql/errors/wrong-pk-value";
 
-function asDocument(body: unknown): Json {
+function asDocument(body: unknown): WithId {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw badRequest("The input content is invalid because the request body is not a JSON object.");
   }
@@ -71,7 +73,7 @@ function asDocument(body: unknown): Json {
   const reason =
     invalidIdReason(document.id, "item") ?? ("ttl" in document ? invalidTtlReason("ttl", document.ttl) : undefined);
   if (reason) throw badRequest(reason);
-  return document;
+  return document as WithId; // invalidIdReason accepts only a non-empty string id
 }
 
 function checkSizeAndPartition(document: Json, target: PartitionTarget): void {
@@ -82,10 +84,11 @@ function checkSizeAndPartition(document: Json, target: PartitionTarget): void {
 }
 
 /** Stamps system properties; a replaced item keeps its `_rid` and `_self`. */
-function stamp(document: Json, target: PartitionTarget, previous: Json | undefined): Json {
-  const rid = (previous?._rid as string | undefined) ?? newItemRid(target.container.rid);
+function stamp(document: WithId, target: PartitionTarget, previous: StoredItem | undefined): StoredItem {
+  const rid = previous?._rid ?? newItemRid(target.container.rid);
   return {
     ...withoutSystemProperties(document),
+    id: document.id, // typed as checked by asDocument; the spread above has already put it in its place
     _rid: rid,
     _self: `dbs/${target.databaseRid}/colls/${target.container.rid}/docs/${rid}/`,
     _etag: newEtag(),
@@ -94,18 +97,18 @@ function stamp(document: Json, target: PartitionTarget, previous: Json | undefin
   };
 }
 
-function requireMatch(existing: Json, { ifMatch, ifNoneMatch }: Preconditions): void {
+function requireMatch(existing: StoredItem, { ifMatch, ifNoneMatch }: Preconditions): void {
   if (ifMatch !== undefined && ifMatch !== "*" && ifMatch !== existing._etag) throw preconditionFailed();
   if (ifNoneMatch !== undefined && (ifNoneMatch === "*" || ifNoneMatch === existing._etag)) throw preconditionFailed();
 }
 
 /** The stored item, unless it is missing or expired. */
-function current(partition: PartitionView, target: PartitionTarget, id: string): Json | undefined {
+function current(partition: PartitionView, target: PartitionTarget, id: string): StoredItem | undefined {
   const item = partition.get(id);
   return item && !isExpired(item, target.container.resource) ? item : undefined;
 }
 
-function existing(partition: PartitionView, target: PartitionTarget, id: string): Json {
+function existing(partition: PartitionView, target: PartitionTarget, id: string): StoredItem {
   const item = current(partition, target, id);
   if (!item) {
     throw new CosmosError(
@@ -117,9 +120,8 @@ function existing(partition: PartitionView, target: PartitionTarget, id: string)
 }
 
 /** Unique keys hold within one logical partition: no two items share the values of a key's paths. */
-function checkUniqueKeys(partition: PartitionView, target: PartitionTarget, item: Json): void {
-  const policy = target.container.resource.uniqueKeyPolicy as { uniqueKeys?: { paths?: string[] }[] } | undefined;
-  for (const { paths = [] } of policy?.uniqueKeys ?? []) {
+function checkUniqueKeys(partition: PartitionView, target: PartitionTarget, item: StoredItem): void {
+  for (const { paths = [] } of target.container.resource.uniqueKeyPolicy?.uniqueKeys ?? []) {
     if (paths.length === 0) continue;
     const valuesOf = (doc: Json) => JSON.stringify(paths.map((p) => readPath(doc, p) ?? null));
     const mine = valuesOf(item);
@@ -131,9 +133,14 @@ function checkUniqueKeys(partition: PartitionView, target: PartitionTarget, item
   }
 }
 
-function write(partition: PartitionView, target: PartitionTarget, item: Json, status: number): ItemOperationOutcome {
+function write(
+  partition: PartitionView,
+  target: PartitionTarget,
+  item: StoredItem,
+  status: number,
+): ItemOperationOutcome {
   checkUniqueKeys(partition, target, item);
-  partition.set(item.id as string, item);
+  partition.set(item.id, item);
   return { status, item, charge: writeCharge(byteSize(item)) };
 }
 
@@ -146,13 +153,13 @@ export function executeOperation(
     case "create": {
       const document = asDocument(operation.body);
       checkSizeAndPartition(document, target);
-      if (current(partition, target, document.id as string)) throw conflict();
+      if (current(partition, target, document.id)) throw conflict();
       return write(partition, target, stamp(document, target, undefined), 201);
     }
     case "upsert": {
       const document = asDocument(operation.body);
       checkSizeAndPartition(document, target);
-      const previous = current(partition, target, document.id as string);
+      const previous = current(partition, target, document.id);
       if (previous) requireMatch(previous, operation);
       else if (operation.ifMatch !== undefined) throw preconditionFailed();
       return write(partition, target, stamp(document, target, previous), previous ? 200 : 201);
@@ -193,7 +200,8 @@ export function executeOperation(
           `Patch of '${protectedPath}' is not allowed: the id, the partition key and system properties cannot be patched.`,
         );
       if (condition !== undefined && !matchesCondition(previous, condition)) throw preconditionFailed();
-      const patched = applyPatch(withoutSystemProperties(previous), operations);
+      // Patch cannot touch /id (see touchesProtectedPath), so the patched item keeps its id.
+      const patched: WithId = { ...applyPatch(withoutSystemProperties(previous), operations), id: previous.id };
       checkSizeAndPartition(patched, target);
       return write(partition, target, stamp(patched, target, previous), 200);
     }

@@ -92,7 +92,7 @@ export function toItemOperation(wire: WireOperation): ItemOperation {
 function resultOf(outcome: ItemOperationOutcome): OperationResult {
   const result: OperationResult = { statusCode: outcome.status, requestCharge: outcome.charge };
   if (outcome.item) {
-    result.eTag = outcome.item._etag as string;
+    result.eTag = outcome.item._etag;
     result.resourceBody = outcome.item;
   }
   return result;

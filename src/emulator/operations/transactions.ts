@@ -6,8 +6,8 @@
  * ONE record, and only then publishes them. Readers see either all of a batch or none of it, and
  * a batch that fails leaves nothing behind, in memory or on disk.
  */
-import type { KeyedLock } from "./locks";
-import type { Json } from "../store/stored-resources";
+import { partitionLockKey, type KeyedLock } from "./locks";
+import type { StoredItem } from "../store/stored-resources";
 import type { Container, Partition, PartitionView, Store } from "../store/store";
 
 export interface PartitionScope {
@@ -17,34 +17,31 @@ export interface PartitionScope {
   container: Container;
 }
 
-export const partitionLockKey = (scope: Pick<PartitionScope, "databaseId" | "container">, key: string): string =>
-  `${scope.databaseId}\u0000${scope.container.id}\u0000${key}`;
-
 /**
  * A copy-on-write view of one logical partition: reads fall through to the live items, writes stay
  * in the overlay until published. Staging costs what the batch touches, not the partition's size.
  */
 export class StagedPartition implements PartitionView {
-  private readonly changes = new Map<string, Json | undefined>();
+  private readonly changes = new Map<string, StoredItem | undefined>();
   constructor(private readonly live: Partition | undefined) {}
 
-  get(id: string): Json | undefined {
+  get(id: string): StoredItem | undefined {
     return this.changes.has(id) ? this.changes.get(id) : this.live?.get(id);
   }
-  set(id: string, item: Json): void {
+  set(id: string, item: StoredItem): void {
     this.changes.set(id, item);
   }
   delete(id: string): void {
     this.changes.set(id, undefined);
   }
-  *values(): Iterable<Json> {
+  *values(): Iterable<StoredItem> {
     for (const [id, item] of this.live ?? []) if (!this.changes.has(id)) yield item;
     for (const item of this.changes.values()) if (item !== undefined) yield item;
   }
 
   /** The items to store and the ids to remove, to publish the staged state. */
-  delta(): { put: Json[]; delete: string[] } {
-    const put: Json[] = [];
+  delta(): { put: StoredItem[]; delete: string[] } {
+    const put: StoredItem[] = [];
     const deleted: string[] = [];
     for (const [id, item] of this.changes) {
       if (item !== undefined) put.push(item);
@@ -60,7 +57,7 @@ export async function withStagedPartition<T>(
   key: string,
   work: (staged: StagedPartition) => { value: T; commit: boolean },
 ): Promise<T> {
-  return scope.locks.run(partitionLockKey(scope, key), async () => {
+  return scope.locks.run(partitionLockKey(scope.databaseId, scope.container.id, key), async () => {
     const staged = new StagedPartition(scope.container.partitions.get(key));
     const { value, commit } = work(staged);
     if (commit) {

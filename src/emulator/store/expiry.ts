@@ -4,12 +4,12 @@
  * Without `defaultTtl` nothing expires, as on the service. Expired items are treated as absent by
  * every read, query and write; they are purged lazily when overwritten.
  */
-import type { Json } from "./stored-resources";
+import type { StoredContainer, StoredItem } from "./stored-resources";
 
-export function isExpired(item: Json, container: Json, nowSeconds = Date.now() / 1000): boolean {
+export function isExpired(item: StoredItem, container: StoredContainer, nowSeconds = Date.now() / 1000): boolean {
   const defaultTtl = container.defaultTtl;
   if (typeof defaultTtl !== "number") return false;
   const ttl = typeof item.ttl === "number" ? item.ttl : defaultTtl;
   if (ttl <= 0) return false;
-  return (item._ts as number) + ttl <= nowSeconds;
+  return item._ts + ttl <= nowSeconds;
 }

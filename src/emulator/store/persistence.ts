@@ -33,7 +33,7 @@ function snapshotOf(store: Store): Snapshot {
   for (const database of store.databases.values()) {
     mutations.push({ type: "putDatabase", database: database.resource });
     for (const container of database.containers.values()) {
-      const databaseId = database.resource.id as string;
+      const databaseId = database.resource.id;
       mutations.push({ type: "putContainer", databaseId, container: container.resource });
       for (const [partitionKey, partition] of container.partitions) {
         mutations.push({

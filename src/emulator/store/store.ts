@@ -13,21 +13,21 @@
 import { CosmosError, notFound } from "../cosmos-error";
 import { isExpired } from "./expiry";
 import type { PartitionKeyDefinition } from "./partition-key";
-import type { Json } from "./stored-resources";
+import type { StoredContainer, StoredDatabase, StoredItem, StoredOffer } from "./stored-resources";
 
 export type Mutation =
-  | { type: "putDatabase"; database: Json }
+  | { type: "putDatabase"; database: StoredDatabase }
   | { type: "deleteDatabase"; id: string }
-  | { type: "putContainer"; databaseId: string; container: Json }
+  | { type: "putContainer"; databaseId: string; container: StoredContainer }
   | { type: "deleteContainer"; databaseId: string; id: string }
-  | { type: "putOffer"; offer: Json }
+  | { type: "putOffer"; offer: StoredOffer }
   | { type: "deleteOffer"; id: string }
   | {
       type: "writePartition";
       databaseId: string;
       containerId: string;
       partitionKey: string;
-      put: Json[];
+      put: StoredItem[];
       delete: string[];
     };
 
@@ -36,15 +36,15 @@ export interface Journal {
   append(mutations: Mutation[]): Promise<void>;
 }
 
-export type Partition = Map<string, Json>;
+export type Partition = Map<string, StoredItem>;
 
 /** What item operations need from a logical partition (the live Map or a staged overlay). */
 export interface PartitionView {
-  get(id: string): Json | undefined;
-  set(id: string, item: Json): void;
+  get(id: string): StoredItem | undefined;
+  set(id: string, item: StoredItem): void;
   delete(id: string): void;
   /** Every item of the partition (unique key checks need them). */
-  values(): Iterable<Json>;
+  values(): Iterable<StoredItem>;
 }
 
 export class Container {
@@ -53,26 +53,26 @@ export class Container {
   lsn = 0;
 
   constructor(
-    public resource: Json,
+    public resource: StoredContainer,
     readonly databaseId: string,
   ) {}
 
   get id(): string {
-    return this.resource.id as string;
+    return this.resource.id;
   }
   get rid(): string {
-    return this.resource._rid as string;
+    return this.resource._rid;
   }
   get definition(): PartitionKeyDefinition {
-    return this.resource.partitionKey as PartitionKeyDefinition;
+    return this.resource.partitionKey;
   }
 
   /** Every item that has not expired (see expiry.ts). */
-  *allItems(): Iterable<Json> {
+  *allItems(): Iterable<StoredItem> {
     for (const partition of this.partitions.values()) yield* this.liveItems(partition);
   }
 
-  *liveItems(partition: Partition | undefined): Iterable<Json> {
+  *liveItems(partition: Partition | undefined): Iterable<StoredItem> {
     for (const item of partition?.values() ?? []) if (!isExpired(item, this.resource)) yield item;
   }
 
@@ -85,15 +85,15 @@ export class Container {
 
 export class Database {
   readonly containers = new Map<string, Container>();
-  constructor(public resource: Json) {}
+  constructor(public resource: StoredDatabase) {}
   get rid(): string {
-    return this.resource._rid as string;
+    return this.resource._rid;
   }
 }
 
 export class Store {
   readonly databases = new Map<string, Database>();
-  readonly offers = new Map<string, Json>();
+  readonly offers = new Map<string, StoredOffer>();
 
   constructor(private readonly journal: Journal) {}
 
@@ -110,7 +110,7 @@ export class Store {
   }
 
   /** The offer (throughput) attached to a database or container, found by its `_self` link. */
-  offerFor(resourceSelf: string): Json | undefined {
+  offerFor(resourceSelf: string): StoredOffer | undefined {
     for (const offer of this.offers.values()) if (offer.resource === resourceSelf) return offer;
     return undefined;
   }
@@ -126,7 +126,7 @@ export class Store {
   apply(mutation: Mutation): void {
     switch (mutation.type) {
       case "putDatabase": {
-        const id = mutation.database.id as string;
+        const id = mutation.database.id;
         const existing = this.databases.get(id);
         if (existing) existing.resource = mutation.database;
         else this.databases.set(id, new Database(mutation.database));
@@ -138,7 +138,7 @@ export class Store {
       case "putContainer": {
         const database = this.databases.get(mutation.databaseId);
         if (!database) throw new CosmosError(500, `Journal names an unknown database '${mutation.databaseId}'.`);
-        const id = mutation.container.id as string;
+        const id = mutation.container.id;
         const existing = database.containers.get(id);
         if (existing) existing.resource = mutation.container;
         else database.containers.set(id, new Container(mutation.container, mutation.databaseId));
@@ -148,7 +148,7 @@ export class Store {
         this.databases.get(mutation.databaseId)?.containers.delete(mutation.id);
         return;
       case "putOffer":
-        this.offers.set(mutation.offer.id as string, mutation.offer);
+        this.offers.set(mutation.offer.id, mutation.offer);
         return;
       case "deleteOffer":
         this.offers.delete(mutation.id);
@@ -157,8 +157,8 @@ export class Store {
         const container = this.databases.get(mutation.databaseId)?.containers.get(mutation.containerId);
         if (!container) return; // the container was deleted after this write was logged
         // In place: apply runs synchronously, and batches stage on their own copy.
-        const partition = container.partitions.get(mutation.partitionKey) ?? new Map<string, Json>();
-        for (const item of mutation.put) partition.set(item.id as string, item);
+        const partition = container.partitions.get(mutation.partitionKey) ?? new Map<string, StoredItem>();
+        for (const item of mutation.put) partition.set(item.id, item);
         for (const id of mutation.delete) partition.delete(id);
         if (partition.size === 0) container.partitions.delete(mutation.partitionKey);
         else container.partitions.set(mutation.partitionKey, partition);

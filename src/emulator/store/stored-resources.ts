@@ -1,11 +1,58 @@
 /**
- * System properties of stored resources: `_rid`, `_self`, `_etag`, `_ts`. Resource ids follow the
- * service's layout (a container's rid extends its database's, an item's extends its container's),
- * so `_self` links read like the real ones.
+ * Stored resources — databases, containers, items, offers — and their system properties: `_rid`,
+ * `_self`, `_etag`, `_ts`. Resource ids follow the service's layout (a container's rid extends its
+ * database's, an item's extends its container's), so `_self` links read like the real ones.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import type { PartitionKeyDefinition } from "./partition-key";
 
 export type Json = Record<string, unknown>;
+
+/** A JSON object whose id has been checked (see `invalidIdReason`): a non-empty string. */
+export type WithId = Json & { id: string };
+
+/** What the emulator stamps on every resource it stores. */
+export interface SystemProperties {
+  _rid: string;
+  _self: string;
+  _etag: string;
+  /** Seconds since the epoch of the last write. */
+  _ts: number;
+}
+
+/** Every stored resource: its id, its system properties, and whatever else the client sent. */
+export interface StoredResource extends SystemProperties {
+  id: string;
+  [property: string]: unknown;
+}
+
+export interface StoredDatabase extends StoredResource {
+  _colls: string;
+  _users: string;
+}
+
+export interface StoredContainer extends StoredResource {
+  partitionKey: PartitionKeyDefinition;
+  indexingPolicy: Json;
+  uniqueKeyPolicy?: { uniqueKeys?: { paths?: string[] }[] };
+  /** Seconds, or -1 for "items decide"; null or absent: nothing expires (see expiry.ts). */
+  defaultTtl?: number | null;
+}
+
+export interface StoredItem extends StoredResource {
+  _attachments: string;
+  /** The item's own time to live in seconds (-1: never expires). */
+  ttl?: number;
+}
+
+/** The throughput of one database or container, which it names by `_self` in `resource`. */
+export interface StoredOffer extends StoredResource {
+  resource: string;
+  offerResourceId: string;
+  offerType: string;
+  offerVersion: string;
+  content: Json;
+}
 
 /** Property names the service owns; values sent by clients are replaced. */
 export const SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments"] as const;

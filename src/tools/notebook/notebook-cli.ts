@@ -19,7 +19,7 @@ import {
   type CellReport,
   type RunReport,
 } from "./run";
-import { launchJupyter } from "./jupyter-launcher";
+import { EDITIONS, type Edition, LaunchError, type LaunchOptions, launchJupyter } from "./jupyter-launcher";
 
 const USAGE = `Usage:
   cli.js run <notebook.ipynb> [--output FILE | --in-place] [--timeout SEC] [--allow-errors] [--quiet]
@@ -29,8 +29,12 @@ const USAGE = `Usage:
       --timeout SEC   interrupt a cell that runs longer (default 120)
       --allow-errors  keep going after a failing cell (the run still fails)
       --quiet         print failures and the summary only
-  cli.js jupyter
-      Register this project's tslab kernel under .jupyter/ and open notebooks/ in Jupyter.`;
+  cli.js jupyter [--edition student|instructor] [--port N] [--no-browser]
+      Register this project's tslab kernel under .jupyter/ and open Jupyter on the project,
+      showing notebooks/ (npm run notebook). Ctrl-C stops Jupyter and its kernels.
+      --edition E     write the editions first and open out/editions/E/
+      --port N        serve on port N (default 8888, or the next free one; 0: any free port)
+      --no-browser    do not open a browser tab`;
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -54,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     case "run":
       return runCommand(rest);
     case "jupyter":
-      return launchJupyter();
+      return launchJupyter(jupyterOptions(rest));
     case "help":
     case "--help":
     case "-h":
@@ -92,6 +96,34 @@ async function runCommand(args: string[]): Promise<number> {
   }
   printer.summary(report, cellTimeoutMs);
   return report.ok ? 0 : EXIT_FAILED;
+}
+
+const JUPYTER_OPTIONS = {
+  edition: { type: "string" },
+  port: { type: "string" },
+  "no-browser": { type: "boolean" },
+} satisfies ParseArgsConfig["options"];
+
+function jupyterOptions(args: string[]): LaunchOptions {
+  const { values } = parseArgs({ args, options: JUPYTER_OPTIONS });
+  return {
+    openBrowser: !values["no-browser"],
+    ...(values.edition === undefined ? {} : { edition: parseEdition(values.edition) }),
+    ...(values.port === undefined ? {} : { port: parsePort(values.port) }),
+  };
+}
+
+function parseEdition(text: string): Edition {
+  const edition = EDITIONS.find((name) => name === text);
+  if (edition === undefined) throw new UsageError(`--edition wants ${EDITIONS.join(" or ")}, got "${text}".`);
+  return edition;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port wants a port number from 0 to 65535, got "${text}".`);
+  return port;
 }
 
 function parseTimeoutMs(text: string | undefined): number | undefined {
@@ -203,7 +235,12 @@ function indent(text: string): string {
 
 /** Errors with a known cause get one message; anything else keeps its stack for a bug report. */
 function describeError(error: unknown): string {
-  if (error instanceof KernelError || error instanceof NotebookFormatError || error instanceof InputError)
+  if (
+    error instanceof KernelError ||
+    error instanceof NotebookFormatError ||
+    error instanceof InputError ||
+    error instanceof LaunchError
+  )
     return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

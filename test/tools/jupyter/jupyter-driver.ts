@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { it } from "vitest";
 import { installProjectKernel, jupyterEnv, type ProjectKernel } from "../../../src/tools/notebook/jupyter-launcher";
+import { KERNEL_NAME } from "../../../src/tools/kernelspec";
 import { normaliseOutput, type Output } from "../../../src/tools/notebook/nbformat";
 import { projectRoot } from "../../../src/tools/project-paths";
 
@@ -85,7 +86,7 @@ export async function executeNotebook(
   mode: DriverMode,
   options: DriverOptions = {},
 ): Promise<DriverReport> {
-  const args = [DRIVER, mode, notebookPath];
+  const args = [DRIVER, mode, notebookPath, "--kernel-name", KERNEL_NAME];
   if (options.abortWindowSeconds !== undefined) args.push("--abort-window", String(options.abortWindowSeconds));
   const env = { ...jupyterEnv(kernel), JUPYTER_RUNTIME_DIR: join(kernel.jupyterPath, "runtime") };
   // The driver exits 1 when a cell failed; its report on stdout says which, so read it either way.
