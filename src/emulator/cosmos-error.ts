@@ -10,6 +10,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   403: "Forbidden",
   404: "NotFound",
   405: "MethodNotAllowed",
+  408: "RequestTimeout",
   409: "Conflict",
   412: "PreconditionFailed",
   413: "RequestEntityTooLarge",

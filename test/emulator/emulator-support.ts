@@ -7,6 +7,7 @@ import https from "node:https";
 import { CosmosClient, type Container, type ContainerRequest, type CosmosClientOptions } from "@azure/cosmos";
 import { afterAll, beforeAll, vi } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index";
+import { againstService, connectServiceTarget } from "../service/service-target";
 
 export interface TestEmulator {
   emulator: RunningEmulator;
@@ -17,6 +18,8 @@ export interface TestEmulator {
 }
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  // `npm run test:service`: the same tests against the endpoint in .env.
+  if (againstService()) return connectServiceTarget();
   const emulator = await startEmulator({ port: 0, ...options });
   const agent = new https.Agent({ ca: emulator.ca, keepAlive: true });
   const clients: CosmosClient[] = [];
@@ -100,6 +103,11 @@ export async function freshContainer(
  * instead of sleeping until then; timers stay real.
  */
 export async function withClockAhead<T>(ms: number, check: () => Promise<T>): Promise<T> {
+  // A service in another process keeps its own clock: there, really wait.
+  if (againstService()) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return check();
+  }
   vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + ms });
   try {
     return await check();

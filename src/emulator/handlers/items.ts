@@ -3,7 +3,7 @@
  * `POST .../docs` carries six different operations told apart by headers; routes.ts lists them.
  */
 import { Header } from "../http/headers";
-import { badRequest } from "../cosmos-error";
+import { badRequest, CosmosError } from "../cosmos-error";
 import {
   header,
   headerIs,
@@ -26,8 +26,10 @@ import {
   isPrefixOf,
   parsePartitionKey,
   partitionKeyOf,
+  pathSegments,
   type PartitionKeyValue,
 } from "../store/partition-key";
+import { partitionOfQuery } from "../query/partition-filter";
 import { parsePatchRequest } from "../operations/patch";
 import type { Json, StoredItem } from "../store/stored-resources";
 import type { Container } from "../store/store";
@@ -40,6 +42,7 @@ import {
   type ItemScope,
 } from "../operations/transactional-batch";
 import { feedReply, queryReply } from "./feeds";
+import { parseQuerySpec, planQuery } from "../query/sql-query";
 
 export const isQuery = (request: EmulatorRequest): boolean =>
   headerIs(request, Header.isQuery) || (header(request, Header.contentType) ?? "").startsWith("application/query+json");
@@ -83,22 +86,36 @@ const conditions = (request: EmulatorRequest): Preconditions => ({
   ifNoneMatch: header(request, Header.ifNoneMatch),
 });
 
-/** The reply to a point operation: the item and its ETag, when it has one (not after delete or a 304). */
-function itemReply(outcome: ItemOperationOutcome, container: Container): Reply {
+/**
+ * The reply to a point operation: the item and its ETag, when it has one (not after delete or a
+ * 304). With `Prefer: return=minimal` (the SDK's `contentResponseOnWriteEnabled: false`) a write
+ * answers its status and ETag without the body, as the service does.
+ */
+function itemReply(outcome: ItemOperationOutcome, container: Container, minimal = false): Reply {
   return {
     status: outcome.status,
-    ...(outcome.item ? { body: outcome.item, headers: { [Header.etag]: outcome.item._etag } } : {}),
+    ...(outcome.item
+      ? { ...(minimal ? {} : { body: outcome.item }), headers: { [Header.etag]: outcome.item._etag } }
+      : {}),
     charge: outcome.charge,
     lsn: container.lsn,
   };
 }
 
-async function write(scope: ItemScope, target: PartitionTarget, operation: ItemOperation): Promise<Reply> {
+const prefersMinimal = (request: EmulatorRequest): boolean =>
+  /\breturn=minimal\b/i.test(header(request, Header.prefer) ?? "");
+
+async function write(
+  scope: ItemScope,
+  target: PartitionTarget,
+  operation: ItemOperation,
+  request: EmulatorRequest,
+): Promise<Reply> {
   const outcome = await withStagedPartition(scope, target.key, (staged) => ({
     value: executeOperation(staged, target, operation),
     commit: true,
   }));
-  return itemReply(outcome, scope.container);
+  return itemReply(outcome, scope.container, prefersMinimal(request));
 }
 
 export const createItem: Handler = (context, request) => {
@@ -106,7 +123,7 @@ export const createItem: Handler = (context, request) => {
   const body = jsonBody(request);
   const upsert = headerIs(request, Header.isUpsert);
   const operation: ItemOperation = upsert ? { kind: "upsert", body, ...conditions(request) } : { kind: "create", body };
-  return write(scope, targetOf(scope, request, body), operation);
+  return write(scope, targetOf(scope, request, body), operation, request);
 };
 
 export const readItem: Handler = (context, request) => {
@@ -124,33 +141,44 @@ export const readItem: Handler = (context, request) => {
 export const replaceItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const body = jsonBody(request);
-  return write(scope, targetOf(scope, request, body), {
-    kind: "replace",
-    id: request.params.id ?? "",
-    body,
-    ...conditions(request),
-  });
+  return write(
+    scope,
+    targetOf(scope, request, body),
+    {
+      kind: "replace",
+      id: request.params.id ?? "",
+      body,
+      ...conditions(request),
+    },
+    request,
+  );
 };
 
 // removeItem, not deleteItem: that name is the workbook's builder of a Delete operation.
 export const removeItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
-  return write(scope, targetOf(scope, request), {
-    kind: "delete",
-    id: request.params.id ?? "",
-    ...conditions(request),
-  });
+  return write(
+    scope,
+    targetOf(scope, request),
+    { kind: "delete", id: request.params.id ?? "", ...conditions(request) },
+    request,
+  );
 };
 
 export const patchItem: Handler = (context, request) => {
   const scope = scopeOf(context, request);
   const patch = parsePatchRequest(jsonBody(request));
-  return write(scope, targetOf(scope, request), {
-    kind: "patch",
-    id: request.params.id ?? "",
-    patch,
-    ...conditions(request),
-  });
+  return write(
+    scope,
+    targetOf(scope, request),
+    {
+      kind: "patch",
+      id: request.params.id ?? "",
+      patch,
+      ...conditions(request),
+    },
+    request,
+  );
 };
 
 /** The items a feed or query sees: one logical partition, a hierarchical prefix, or all of them. */
@@ -165,6 +193,13 @@ function itemsInScope(container: Container, key: PartitionKeyValue | undefined):
   return items;
 }
 
+/** The logical partition a query's WHERE confines it to, so that only that partition is read. */
+function partitionNamedByQuery(request: EmulatorRequest, container: Container): PartitionKeyValue | undefined {
+  const spec = parseQuerySpec(jsonBody(request));
+  const parameters = new Map((spec.parameters ?? []).map(({ name, value }) => [name, value]));
+  return partitionOfQuery(spec.query, parameters, container.definition.paths.map(pathSegments));
+}
+
 export const readItems: Handler = (context, request) => {
   const { container } = scopeOf(context, request);
   const items = itemsInScope(container, headerPartitionKey(request));
@@ -176,50 +211,46 @@ export const readItems: Handler = (context, request) => {
 
 export const queryItems: Handler = (context, request) => {
   const { container } = scopeOf(context, request);
-  const key = headerPartitionKey(request);
+  const key = headerPartitionKey(request) ?? partitionNamedByQuery(request, container);
   if (key !== undefined && key.length > container.definition.paths.length) {
     throw badRequest("The partition key has more components than the container's partition key definition.");
   }
   return queryReply(request, container.rid, "Documents", itemsInScope(container, key), container.lsn);
 };
 
-/**
- * A query plan for the SDK. The emulator evaluates every query completely on its single physical
- * partition, so the plan asks the SDK for no client-side ordering, aggregation or paging rewrite:
- * the SDK then passes the server's results through unchanged.
- */
+/** The query plan the SDK asks for before a cross-partition query, as the service shapes it. */
 export const queryPlan: Handler = (context, request) => {
   scopeOf(context, request);
-  const body = jsonBody(request) as { query?: unknown };
-  if (typeof body.query !== "string") throw badRequest("The query plan request has no query.");
-  return {
-    status: 200,
-    body: {
-      partitionedQueryExecutionInfoVersion: 2,
-      queryInfo: {
-        distinctType: "None",
-        top: null,
-        offset: null,
-        limit: null,
-        orderBy: [],
-        orderByExpressions: [],
-        groupByExpressions: [],
-        groupByAliases: [],
-        aggregates: [],
-        groupByAliasToAggregateType: {},
-        rewrittenQuery: "",
-        hasSelectValue: false,
-        dCountInfo: null,
-        hasNonStreamingOrderBy: false,
-      },
-      queryRanges: [{ min: "", max: "FF", isMinInclusive: true, isMaxInclusive: false }],
-    },
-    charge: 0,
-  };
+  return { status: 200, body: planQuery(parseQuerySpec(jsonBody(request))), charge: 0 };
 };
 
-function batchReply(result: BatchResult, container: Container): Reply {
-  return { status: result.status, body: result.results, charge: result.charge, lsn: container.lsn };
+/** A bulk request's operations; a too-large one is refused with the gateway's form of the message. */
+function bulkOperations(body: Buffer): ReturnType<typeof parseBatchBody> {
+  try {
+    return parseBatchBody(body);
+  } catch (error) {
+    if (error instanceof CosmosError && error.status === 413) {
+      throw new CosmosError(413, 'Message: {"Errors":["Request size is too large"]}');
+    }
+    throw error;
+  }
+}
+
+/** With `Prefer: return=minimal`, the results of writes leave out their bodies; reads keep theirs. */
+function batchReply(
+  result: BatchResult,
+  container: Container,
+  request: EmulatorRequest,
+  operations: { operationType?: unknown }[],
+): Reply {
+  const minimal = prefersMinimal(request);
+  const results = result.results.map((outcome, index) => {
+    const isRead = String(operations[index]?.operationType ?? "").toLowerCase() === "read";
+    if (!minimal || isRead) return outcome;
+    const { resourceBody: _omitted, ...rest } = outcome;
+    return rest;
+  });
+  return { status: result.status, body: results, charge: result.charge, lsn: container.lsn };
 }
 
 export const transactionalBatch: Handler = async (context, request) => {
@@ -227,12 +258,12 @@ export const transactionalBatch: Handler = async (context, request) => {
   const operations = parseBatchBody(request.body);
   const key = headerPartitionKey(request);
   if (key === undefined) throw badRequest("A transactional batch needs the x-ms-documentdb-partitionkey header.");
-  return batchReply(await runTransactionalBatch(scope, key, operations), scope.container);
+  return batchReply(await runTransactionalBatch(scope, key, operations), scope.container, request, operations);
 };
 
 export const bulk: Handler = async (context, request) => {
   const scope = scopeOf(context, request);
-  const operations = parseBatchBody(request.body);
+  const operations = bulkOperations(request.body);
   const continueOnError = header(request, Header.batchContinueOnError)?.toLowerCase() !== "false";
-  return batchReply(await executeBulk(scope, operations, continueOnError), scope.container);
+  return batchReply(await executeBulk(scope, operations, continueOnError), scope.container, request, operations);
 };

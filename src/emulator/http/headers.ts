@@ -12,6 +12,8 @@ export const Header = {
   etag: "etag",
   ifMatch: "if-match",
   ifNoneMatch: "if-none-match",
+  /** `return=minimal`: a write answers without its body (the SDK's contentResponseOnWriteEnabled: false). */
+  prefer: "prefer",
 
   // Every Cosmos DB reply
   activityId: "x-ms-activity-id",

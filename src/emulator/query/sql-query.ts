@@ -1,10 +1,15 @@
 /**
- * Cosmos SQL through @zeit/cosmosdb-query: this module only adapts its inputs and outputs
- * (parameters, page size, continuation tokens) and turns its errors into 400 responses.
+ * The query engine's door for the handlers: a query body and a page request in, one page of
+ * results and the next page's continuation out. Query mistakes become 400s with the service's
+ * words, a page that runs out of time a 408.
  */
-import createQuery from "@zeit/cosmosdb-query";
-import { badRequest } from "../cosmos-error";
+import { badRequest, CosmosError } from "../cosmos-error";
 import type { Json } from "../store/stored-resources";
+import type { SqlValue } from "./ast";
+import { compileQuery } from "./compiler";
+import { executePage, type Resume } from "./executor";
+import { QueryError, QueryTimeout } from "./query-errors";
+import { buildQueryPlan, type QueryPlan } from "./query-plan";
 
 export interface QuerySpec {
   query: string;
@@ -17,6 +22,13 @@ export interface QueryPage {
   continuation?: string;
 }
 
+export interface QueryLimits {
+  /** How long one page may compute; the service stops a page after about five seconds. */
+  pageBudgetMs: number;
+}
+
+export const SERVICE_LIMITS: QueryLimits = { pageBudgetMs: 5000 };
+
 export function parseQuerySpec(body: unknown): QuerySpec {
   if (typeof body === "string") return { query: body };
   if (body === null || typeof body !== "object" || typeof (body as { query?: unknown }).query !== "string") {
@@ -24,55 +36,67 @@ export function parseQuerySpec(body: unknown): QuerySpec {
   }
   const { query, parameters } = body as { query: string; parameters?: unknown };
   if (parameters !== undefined && !Array.isArray(parameters)) throw badRequest("Query parameters must be an array.");
+  for (const parameter of (parameters ?? []) as { name?: unknown }[]) {
+    if (typeof parameter?.name !== "string" || !parameter.name.startsWith("@")) {
+      throw badRequest("Each query parameter needs a 'name' that starts with '@', and a 'value'.");
+    }
+  }
   return { query, parameters: (parameters ?? []) as QuerySpec["parameters"] };
 }
 
-/** Runs one page of a query over `items` (which must carry `_rid`, used to resume pages). */
+/** Runs one page of a query over `items`, in the order given. */
 export function runQuery(
   items: Json[],
   spec: QuerySpec,
   maxItemCount: number | undefined,
   continuation: string | undefined,
+  limits: QueryLimits = SERVICE_LIMITS,
 ): QueryPage {
-  let parsed: ReturnType<typeof createQuery>;
   try {
-    parsed = createQuery(spec.query);
-  } catch (error) {
-    throw badRequest(`Syntax error in the query: ${(error as Error).message}`);
-  }
-  const pageSize = maxItemCount !== undefined && maxItemCount > 0 ? maxItemCount : undefined;
-  const resumeAt = continuation === undefined ? undefined : decodeContinuation(continuation);
-  if (resumeAt === "end") return { results: [] };
-  let output: { result: unknown[]; continuation: { token: string } | null };
-  try {
-    output = parsed.exec(items, {
-      parameters: (spec.parameters ?? []).map(({ name, value }) => ({ name, value })),
-      ...(pageSize === undefined ? {} : { maxItemCount: pageSize }),
-      ...(resumeAt === undefined ? {} : { continuation: resumeAt }),
+    const compiled = compileQuery(spec.query);
+    const page = executePage(compiled, items as SqlValue[], {
+      parameters: new Map((spec.parameters ?? []).map(({ name, value }) => [name, value as SqlValue])),
+      pageSize: maxItemCount !== undefined && maxItemCount > 0 ? maxItemCount : undefined,
+      resume: continuation === undefined ? undefined : decodeContinuation(continuation),
+      budgetMs: limits.pageBudgetMs,
     });
+    return page.next === undefined
+      ? { results: page.results }
+      : { results: page.results, continuation: JSON.stringify(page.next) };
   } catch (error) {
-    throw badRequest(`The query could not be run: ${(error as Error).message}`);
+    if (error instanceof QueryError) throw badRequest(error.message);
+    if (error instanceof QueryTimeout) {
+      throw new CosmosError(
+        408,
+        `The query did not finish within the ${limits.pageBudgetMs} ms one page may take. Narrow it with a filter, or order and aggregate fewer items.`,
+      );
+    }
+    throw error;
   }
-  if (output.continuation) return { results: output.result, continuation: JSON.stringify(output.continuation) };
-  // The service does not look ahead: a full page comes with a continuation even when nothing
-  // follows, and the page after it is empty (the SDK's own tests count that empty page).
-  if (pageSize !== undefined && output.result.length === pageSize)
-    return { results: output.result, continuation: END_OF_RESULTS };
-  return { results: output.result };
 }
 
-/** The continuation after a full last page: it resumes to an empty page. */
-const END_OF_RESULTS = JSON.stringify({ end: true });
-
-function decodeContinuation(text: string): { token: string } | "end" {
+/** The query plan the SDK asks for before it runs a query across partition key ranges. */
+export function planQuery(spec: QuerySpec): QueryPlan {
   try {
-    const parsed = JSON.parse(text) as { token?: unknown; end?: unknown };
-    if (typeof parsed.token === "string") return { token: parsed.token };
-    if (parsed.end === true) return "end";
+    return buildQueryPlan(spec.query, new Map((spec.parameters ?? []).map(({ name, value }) => [name, value])));
+  } catch (error) {
+    if (error instanceof QueryError) throw badRequest(error.message);
+    throw error;
+  }
+}
+
+function decodeContinuation(text: string): Resume {
+  try {
+    const resume = JSON.parse(text) as Partial<Record<string, unknown>>;
+    const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
+    const snapshotIsValid = resume.snapshot === undefined || typeof resume.snapshot === "string";
+    if (resume.kind === "whole" && isCount(resume.offset) && snapshotIsValid) return resume as Resume;
+    if (resume.kind === "stream" && isCount(resume.index) && isCount(resume.rowsDone) && isCount(resume.produced))
+      return resume as Resume;
   } catch {
     // fall through to the error below
   }
-  throw badRequest(INVALID_CONTINUATION);
+  throw new QueryError(INVALID_CONTINUATION);
 }
 
 /** The service's words, which the SDK's tests look for. */

@@ -28,8 +28,15 @@ export function normalizeDefinition(input: unknown): PartitionKeyDefinition {
   }
   if (typeof input !== "object") throw badRequest("The partition key definition must be an object.");
   const { paths, kind, version } = input as { paths?: unknown; kind?: unknown; version?: unknown };
-  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === "string" && p.startsWith("/"))) {
+  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === "string")) {
     throw badRequest("The partition key definition must contain at least one path starting with '/'.");
+  }
+  const unrooted = (paths as string[]).find((p) => !p.startsWith("/"));
+  if (unrooted !== undefined) {
+    // The service's words for a path without its leading '/'.
+    throw badRequest(
+      `The partition key component definition path '${unrooted}' could not be accepted, failed near position '0'. Partition key paths must contain only valid characters and not contain a trailing slash or wildcard character.`,
+    );
   }
   const resolvedKind = kind === undefined ? (paths.length > 1 ? "MultiHash" : "Hash") : kind;
   if (resolvedKind !== "Hash" && resolvedKind !== "MultiHash") {

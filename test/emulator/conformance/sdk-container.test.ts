@@ -240,9 +240,10 @@ describe("container.create with autoscale", () => {
 
   it("refuses maxThroughput together with throughput", async () => {
     const database = await newDatabase("autoscale test");
-    await expect(
-      database.containers.create({ id: "sample", throughput: 400, maxThroughput: 400 }),
-    ).rejects.toBeDefined();
+    // The SDK refuses it before any request is sent.
+    await expect(database.containers.create({ id: "sample", throughput: 400, maxThroughput: 400 })).rejects.toThrow(
+      "Cannot specify `throughput` with `maxThroughput`",
+    );
   });
 });
 
