@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TslabKernel, type ExecuteResult } from "../../../src/tools/notebook/kernel";
+import { KernelError, TslabKernel, type ExecuteResult } from "../../../src/tools/notebook/kernel";
 import { parseNotebook, type CodeCell } from "../../../src/tools/notebook/nbformat";
 import { outputsToText } from "../../../src/tools/notebook/outputs";
 import { ABORT_WINDOW_MS } from "../../../src/tools/notebook/run";
@@ -43,6 +43,20 @@ async function run(kernel: TslabKernel, source: string): Promise<ExecuteResult> 
   return kernel.execute(source, { timeoutMs: STEP_TIMEOUT_MS });
 }
 
+/**
+ * A new kernel. tslab sometimes answers the first request while its sockets are still binding,
+ * and then never answers (zeromq's EBUSY); such a start is tried once more, since what is under
+ * test is the cell run in the kernel, not tslab's start-up.
+ */
+async function freshKernel(cwd: string): Promise<TslabKernel> {
+  try {
+    return await TslabKernel.start({ cwd, startTimeoutMs: KERNEL_START_TIMEOUT_MS });
+  } catch (error) {
+    if (!(error instanceof KernelError)) throw error;
+    return TslabKernel.start({ cwd, startTimeoutMs: KERNEL_START_TIMEOUT_MS });
+  }
+}
+
 /** Cells that need nothing from an earlier step; every other step needs step 1's containers. */
 const SELF_STANDING: Record<string, string[]> = {
   "04-sdk-batch.ipynb": ["connect", "products"],
@@ -57,7 +71,7 @@ describe.each(notebooks.map((path) => [basename(path), path]))(
     beforeAll(async () => {
       // One kernel at a time: each is a real process with its own emulator, on shared cores.
       for (const cell of codeCells(path)) {
-        const kernel = await TslabKernel.start({ cwd: dirname(path), startTimeoutMs: KERNEL_START_TIMEOUT_MS });
+        const kernel = await freshKernel(dirname(path));
         try {
           results.set(cell.id, await kernel.execute(cell.source, { timeoutMs: STEP_TIMEOUT_MS }));
         } finally {
