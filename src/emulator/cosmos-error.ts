@@ -16,6 +16,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   413: "RequestEntityTooLarge",
   424: "FailedDependency",
   500: "InternalServerError",
+  503: "ServiceUnavailable",
 };
 
 export class CosmosError extends Error {

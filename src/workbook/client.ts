@@ -14,7 +14,13 @@ import { readFileSync } from "node:fs";
 import https from "node:https";
 import { inspect } from "node:util";
 import { CosmosClient, type Container, type CosmosClientOptions, type Database } from "@azure/cosmos";
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+
+/**
+ * An Entra ID credential, named through the client's own option rather than imported from
+ * @azure/identity: notebook cells are type-checked against this module's declarations, and
+ * @azure/identity's (with MSAL's beneath them) would be read again for every cell.
+ */
+export type TokenCredential = NonNullable<CosmosClientOptions["aadCredentials"]>;
 import { describeBackend, loadConfig, type WorkbookConfig } from "./config";
 import { startEmulator } from "../emulator/index";
 
@@ -151,10 +157,16 @@ async function clientSettings(
     case "entra":
       return {
         endpoint: config.endpoint,
-        credential: { aadCredentials: credential ?? new DefaultAzureCredential() },
+        credential: { aadCredentials: credential ?? (await defaultAzureCredential()) },
         agent: caAgent(config.caPath),
       };
   }
+}
+
+/** Loaded only for Entra ID: key and emulator backends never pay for loading @azure/identity. */
+async function defaultAzureCredential(): Promise<TokenCredential> {
+  const { DefaultAzureCredential } = await import("@azure/identity");
+  return new DefaultAzureCredential();
 }
 
 function caAgent(caPath: string | undefined): https.Agent | undefined {

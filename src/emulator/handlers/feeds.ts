@@ -7,7 +7,7 @@ import { Header } from "../http/headers";
 import { byteSize, metadataCharge, queryCharge } from "../operations/charges";
 import { CosmosError } from "../cosmos-error";
 import { header, jsonBody, type EmulatorRequest, type Reply } from "../http/server";
-import { INVALID_CONTINUATION, parseQuerySpec, runQuery } from "../query/sql-query";
+import { loadQueryEngine } from "../operations/query-engine";
 import type { Json, StoredResource } from "../store/stored-resources";
 
 /** One database, container or offer, with its ETag. */
@@ -29,17 +29,19 @@ export function maxItemCount(request: EmulatorRequest): number | undefined {
 }
 
 /** A read feed (GET on a collection of resources), paged by position. */
-export function feedReply(
+export async function feedReply(
   request: EmulatorRequest,
   ownerRid: string,
   collection: string,
   all: Json[],
   charge: number,
-): Reply {
+): Promise<Reply> {
   const requested = maxItemCount(request);
   const pageSize = requested ?? all.length;
   const start = Number(header(request, Header.continuation) ?? 0);
-  if (!Number.isInteger(start) || start < 0) throw new CosmosError(400, INVALID_CONTINUATION);
+  if (!Number.isInteger(start) || start < 0) {
+    throw new CosmosError(400, (await loadQueryEngine()).INVALID_CONTINUATION);
+  }
   const page = all.slice(start, start + pageSize);
   const next = start + page.length;
   // Like the service, a full page always comes with a continuation (see runQuery).
@@ -67,13 +69,14 @@ function pageReply(
 }
 
 /** A query (POST with `x-ms-documentdb-isquery`) over the given resources. */
-export function queryReply(
+export async function queryReply(
   request: EmulatorRequest,
   ownerRid: string,
   collection: string,
   all: Json[],
   lsn?: number,
-): Reply {
+): Promise<Reply> {
+  const { parseQuerySpec, runQuery } = await loadQueryEngine();
   const spec = parseQuerySpec(jsonBody(request));
   const page = runQuery(all, spec, maxItemCount(request), header(request, Header.continuation));
   return {

@@ -29,7 +29,6 @@ import {
   pathSegments,
   type PartitionKeyValue,
 } from "../store/partition-key";
-import { partitionOfQuery } from "../query/partition-filter";
 import { parsePatchRequest } from "../operations/patch";
 import type { Json, StoredItem } from "../store/stored-resources";
 import type { Container } from "../store/store";
@@ -42,7 +41,7 @@ import {
   type ItemScope,
 } from "../operations/transactional-batch";
 import { feedReply, queryReply } from "./feeds";
-import { parseQuerySpec, planQuery } from "../query/sql-query";
+import { loadQueryEngine } from "../operations/query-engine";
 
 export const isQuery = (request: EmulatorRequest): boolean =>
   headerIs(request, Header.isQuery) || (header(request, Header.contentType) ?? "").startsWith("application/query+json");
@@ -165,18 +164,14 @@ export const removeItem: Handler = (context, request) => {
   );
 };
 
-export const patchItem: Handler = (context, request) => {
+export const patchItem: Handler = async (context, request) => {
   const scope = scopeOf(context, request);
   const patch = parsePatchRequest(jsonBody(request));
+  if (patch.condition !== undefined) await loadQueryEngine();
   return write(
     scope,
     targetOf(scope, request),
-    {
-      kind: "patch",
-      id: request.params.id ?? "",
-      patch,
-      ...conditions(request),
-    },
+    { kind: "patch", id: request.params.id ?? "", patch, ...conditions(request) },
     request,
   );
 };
@@ -194,24 +189,28 @@ function itemsInScope(container: Container, key: PartitionKeyValue | undefined):
 }
 
 /** The logical partition a query's WHERE confines it to, so that only that partition is read. */
-function partitionNamedByQuery(request: EmulatorRequest, container: Container): PartitionKeyValue | undefined {
+async function partitionNamedByQuery(
+  request: EmulatorRequest,
+  container: Container,
+): Promise<PartitionKeyValue | undefined> {
+  const { parseQuerySpec, partitionOfQuery } = await loadQueryEngine();
   const spec = parseQuerySpec(jsonBody(request));
   const parameters = new Map((spec.parameters ?? []).map(({ name, value }) => [name, value]));
   return partitionOfQuery(spec.query, parameters, container.definition.paths.map(pathSegments));
 }
 
-export const readItems: Handler = (context, request) => {
+export const readItems: Handler = async (context, request) => {
   const { container } = scopeOf(context, request);
   const items = itemsInScope(container, headerPartitionKey(request));
   return {
-    ...feedReply(request, container.rid, "Documents", items, Math.max(1, items.length / 10)),
+    ...(await feedReply(request, container.rid, "Documents", items, Math.max(1, items.length / 10))),
     lsn: container.lsn,
   };
 };
 
-export const queryItems: Handler = (context, request) => {
+export const queryItems: Handler = async (context, request) => {
   const { container } = scopeOf(context, request);
-  const key = headerPartitionKey(request) ?? partitionNamedByQuery(request, container);
+  const key = headerPartitionKey(request) ?? (await partitionNamedByQuery(request, container));
   if (key !== undefined && key.length > container.definition.paths.length) {
     throw badRequest("The partition key has more components than the container's partition key definition.");
   }
@@ -219,8 +218,9 @@ export const queryItems: Handler = (context, request) => {
 };
 
 /** The query plan the SDK asks for before a cross-partition query, as the service shapes it. */
-export const queryPlan: Handler = (context, request) => {
+export const queryPlan: Handler = async (context, request) => {
   scopeOf(context, request);
+  const { parseQuerySpec, planQuery } = await loadQueryEngine();
   return { status: 200, body: planQuery(parseQuerySpec(jsonBody(request))), charge: 0 };
 };
 

@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import { authenticate, type AuthMode, type SignedResource } from "./auth";
 import { CosmosError } from "../cosmos-error";
 import type { KeyedLock } from "../operations/locks";
+import { toJson } from "../store/serialized-json";
 import type { Store } from "../store/store";
 
 /** Everything a handler may use. */
@@ -220,7 +221,8 @@ function errorReply(error: unknown): Reply {
 }
 
 function send(response: ServerResponse, reply: Reply, activityId: string): void {
-  const payload = reply.body === undefined ? undefined : Buffer.from(JSON.stringify(reply.body), "utf8");
+  // toJson reuses the JSON each stored item was given when it was written (store/serialized-json.ts).
+  const payload = reply.body === undefined ? undefined : Buffer.from(toJson(reply.body), "utf8");
   const headers: Record<string, string> = {
     [Header.activityId]: activityId,
     [Header.requestCharge]: String(reply.charge ?? 0),

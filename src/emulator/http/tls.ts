@@ -6,7 +6,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import path from "node:path";
-import { generate } from "selfsigned";
 import { findProjectRoot } from "../../shared/project-root";
 
 export interface TlsMaterial {
@@ -69,6 +68,8 @@ export async function loadOrCreateCertificate(directory: string): Promise<TlsMat
       writeAtomically(certPath, cached.cert, 0o644);
     return { ...cached, certPath };
   }
+  // Loaded only to make a new certificate: it takes longer to load than the rest of the emulator.
+  const { generate } = await import("selfsigned");
   const notBeforeDate = new Date(Date.now() - 60_000);
   const generated = await generate([{ name: "commonName", value: "localhost" }], {
     keySize: 2048,

@@ -5,12 +5,12 @@
  * writes, transactional batches and bulk all go through here, so the same rules apply everywhere.
  * Each returns the outcome or throws a `CosmosError` carrying the status the service would give.
  */
-import { byteSize, pointReadCharge, writeCharge } from "./charges";
+import { pointReadCharge, writeCharge } from "./charges";
 import { CosmosError, SubStatus, badRequest, conflict, preconditionFailed } from "../cosmos-error";
 import { isExpired } from "../store/expiry";
 import { canonicalKey, partitionKeyOf, readPath, requireFullKey, type PartitionKeyValue } from "../store/partition-key";
 import { applyPatch, touchesProtectedPath, type PatchRequest } from "./patch";
-import { matchesCondition } from "../query/sql-query";
+import { loadedQueryEngine } from "./query-engine";
 import {
   invalidIdReason,
   invalidTtlReason,
@@ -22,9 +22,10 @@ import {
   type StoredItem,
   type WithId,
 } from "../store/stored-resources";
+import { serializedItem } from "../store/serialized-json";
 import type { Container, PartitionView } from "../store/store";
 
-/** The service's limit on one item. */
+/** The service's limit on one item, as stored (with its system properties). */
 export const MAX_ITEM_BYTES = 2 * 1024 * 1024;
 
 /** Optimistic concurrency: `ifMatch` must equal the stored ETag, `ifNoneMatch` must not. */
@@ -76,25 +77,26 @@ function asDocument(body: unknown): WithId {
   return document as WithId; // invalidIdReason accepts only a non-empty string id
 }
 
-function checkSizeAndPartition(document: Json, target: PartitionTarget): void {
-  if (byteSize(document) > MAX_ITEM_BYTES) throw new CosmosError(413, "Request size is too large.");
+function checkPartition(document: Json, target: PartitionTarget): void {
   if (canonicalKey(partitionKeyOf(document, target.container.definition)) !== target.key) {
     throw badRequest(PK_MISMATCH, SubStatus.PartitionKeyMismatch);
   }
 }
 
-/** Stamps system properties; a replaced item keeps its `_rid` and `_self`. */
+/**
+ * Stamps system properties; a replaced item keeps its `_rid` and `_self`. The document is changed
+ * in place: it was parsed for this request alone (or copied from the stored item, for a patch), so
+ * copying every property once more would buy nothing.
+ */
 function stamp(document: WithId, target: PartitionTarget, previous: StoredItem | undefined): StoredItem {
   const rid = previous?._rid ?? newItemRid(target.container.rid);
-  return {
-    ...withoutSystemProperties(document),
-    id: document.id, // typed as checked by asDocument; the spread above has already put it in its place
-    _rid: rid,
-    _self: `dbs/${target.databaseRid}/colls/${target.container.rid}/docs/${rid}/`,
-    _etag: newEtag(),
-    _attachments: "attachments/",
-    _ts: nowSeconds(),
-  };
+  const item = document as WithId & Partial<StoredItem>;
+  item._rid = rid;
+  item._self = `dbs/${target.databaseRid}/colls/${target.container.rid}/docs/${rid}/`;
+  item._etag = newEtag();
+  item._attachments = "attachments/";
+  item._ts = nowSeconds();
+  return item as StoredItem;
 }
 
 function requireMatch(existing: StoredItem, { ifMatch, ifNoneMatch }: Preconditions): void {
@@ -133,15 +135,18 @@ function checkUniqueKeys(partition: PartitionView, target: PartitionTarget, item
   }
 }
 
+/** Stores the stamped item; its JSON, made here once, also gives its size and its charge (and later its reply). */
 function write(
   partition: PartitionView,
   target: PartitionTarget,
   item: StoredItem,
   status: number,
 ): ItemOperationOutcome {
+  const { bytes } = serializedItem(item);
+  if (bytes > MAX_ITEM_BYTES) throw new CosmosError(413, "Request size is too large.");
   checkUniqueKeys(partition, target, item);
   partition.set(item.id, item);
-  return { status, item, charge: writeCharge(byteSize(item)) };
+  return { status, item, charge: writeCharge(bytes) };
 }
 
 export function executeOperation(
@@ -152,13 +157,13 @@ export function executeOperation(
   switch (operation.kind) {
     case "create": {
       const document = asDocument(operation.body);
-      checkSizeAndPartition(document, target);
+      checkPartition(document, target);
       if (current(partition, target, document.id)) throw conflict();
       return write(partition, target, stamp(document, target, undefined), 201);
     }
     case "upsert": {
       const document = asDocument(operation.body);
-      checkSizeAndPartition(document, target);
+      checkPartition(document, target);
       const previous = current(partition, target, document.id);
       if (previous) requireMatch(previous, operation);
       else if (operation.ifMatch !== undefined) throw preconditionFailed();
@@ -169,7 +174,7 @@ export function executeOperation(
       if (document.id !== operation.id) {
         throw badRequest("The id in the request body does not match the id of the item being replaced.");
       }
-      checkSizeAndPartition(document, target);
+      checkPartition(document, target);
       const previous = existing(partition, target, operation.id);
       requireMatch(previous, operation);
       return write(partition, target, stamp(document, target, previous), 200);
@@ -180,15 +185,15 @@ export function executeOperation(
         operation.ifNoneMatch !== undefined &&
         (operation.ifNoneMatch === "*" || operation.ifNoneMatch === item._etag)
       ) {
-        return { status: 304, charge: pointReadCharge(byteSize(item)) };
+        return { status: 304, charge: pointReadCharge(serializedItem(item).bytes) };
       }
-      return { status: 200, item, charge: pointReadCharge(byteSize(item)) };
+      return { status: 200, item, charge: pointReadCharge(serializedItem(item).bytes) };
     }
     case "delete": {
       const item = existing(partition, target, operation.id);
       requireMatch(item, operation);
       partition.delete(operation.id);
-      return { status: 204, charge: writeCharge(byteSize(item)) };
+      return { status: 204, charge: writeCharge(serializedItem(item).bytes) };
     }
     case "patch": {
       const previous = existing(partition, target, operation.id);
@@ -199,10 +204,11 @@ export function executeOperation(
         throw badRequest(
           `Patch of '${protectedPath}' is not allowed: the id, the partition key and system properties cannot be patched.`,
         );
-      if (condition !== undefined && !matchesCondition(previous, condition)) throw preconditionFailed();
+      if (condition !== undefined && !loadedQueryEngine().matchesCondition(previous, condition))
+        throw preconditionFailed();
       // Patch cannot touch /id (see touchesProtectedPath), so the patched item keeps its id.
       const patched: WithId = { ...applyPatch(withoutSystemProperties(previous), operations), id: previous.id };
-      checkSizeAndPartition(patched, target);
+      checkPartition(patched, target);
       return write(partition, target, stamp(patched, target, previous), 200);
     }
   }

@@ -17,6 +17,7 @@ import { CosmosError, badRequest } from "../cosmos-error";
 import { executeOperation, partitionTarget, type ItemOperation, type ItemOperationOutcome } from "./item-operations";
 import { canonicalKey, parsePartitionKey, toPartitionKey, type PartitionKeyValue } from "../store/partition-key";
 import { parsePatchRequest } from "./patch";
+import { loadQueryEngine } from "./query-engine";
 import type { Json } from "../store/stored-resources";
 import { withStagedPartition, type PartitionScope } from "./transactions";
 
@@ -125,11 +126,22 @@ export function parseBatchBody(raw: Buffer): WireOperation[] {
   );
 }
 
+/** A patch with a condition needs the SQL engine, which loads on first use: load it before the batch runs. */
+async function loadWhatTheOperationsNeed(wire: WireOperation[]): Promise<void> {
+  const conditional = wire.some(
+    (operation) =>
+      String(operation.operationType).toLowerCase() === "patch" &&
+      (operation.resourceBody as { condition?: unknown } | null | undefined)?.condition !== undefined,
+  );
+  if (conditional) await loadQueryEngine();
+}
+
 export async function runTransactionalBatch(
   scope: ItemScope,
   headerKey: PartitionKeyValue,
   wire: WireOperation[],
 ): Promise<BatchResult> {
+  await loadWhatTheOperationsNeed(wire);
   const target = partitionTarget(scope.container, scope.databaseRid, headerKey);
   for (const operation of wire) {
     if (operation.partitionKey === undefined) continue;
@@ -165,6 +177,7 @@ export async function executeBulk(
   wire: WireOperation[],
   continueOnError: boolean,
 ): Promise<BatchResult> {
+  await loadWhatTheOperationsNeed(wire);
   const results: OperationResult[] = [];
   let stopped = false;
   for (const operation of wire) {

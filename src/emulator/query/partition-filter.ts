@@ -12,7 +12,7 @@ type KeyComponent = string | number | boolean | null;
 export function partitionOfQuery(
   text: string,
   parameters: ReadonlyMap<string, unknown>,
-  keyPaths: string[][],
+  keyPaths: readonly (readonly string[])[],
 ): KeyComponent[] | undefined {
   let compiled: ReturnType<typeof compileQuery>;
   try {
@@ -83,4 +83,5 @@ function constantValue(expression: Expression, parameters: ReadonlyMap<string, u
   return value === null || ["string", "number", "boolean"].includes(typeof value) ? (value as KeyComponent) : undefined;
 }
 
-const sameSteps = (a: string[], b: string[]): boolean => a.length === b.length && a.every((step, i) => step === b[i]);
+const sameSteps = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((step, i) => step === b[i]);

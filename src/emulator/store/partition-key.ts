@@ -53,8 +53,20 @@ export function normalizeDefinition(input: unknown): PartitionKeyDefinition {
   return { paths: paths as string[], kind: resolvedKind, version: resolvedVersion };
 }
 
+/** Partition key and unique key paths are few and read on every operation: parse each once. */
+const parsedPaths = new Map<string, readonly string[]>();
+
 /** Splits `/a/"b c"/d` into property names, honouring quoted segments. */
-export function pathSegments(path: string): string[] {
+export function pathSegments(path: string): readonly string[] {
+  let segments = parsedPaths.get(path);
+  if (segments === undefined) {
+    segments = parsePathSegments(path);
+    if (parsedPaths.size < 10_000) parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
+function parsePathSegments(path: string): string[] {
   const segments: string[] = [];
   const pattern = /\/(?:"((?:[^"\\]|\\.)*)"|([^/]*))/g;
   for (const match of path.matchAll(pattern)) {

@@ -1,0 +1,63 @@
+/**
+ * A written item is turned into JSON once. Stored items are never changed in place (see store.ts),
+ * so the text made when an item is written (or read) serves that request's every need: the size
+ * check, the charge, the journal line, and the reply that carries it (alone, in a batch result or a
+ * feed page).
+ *
+ * Only the texts of the most recent items are kept: keeping every stored item's text would double
+ * the memory an item takes, and only the request that made a text reuses it.
+ */
+
+interface SerializedItem {
+  json: string;
+  /** UTF-8 length of `json`. */
+  bytes: number;
+}
+
+/** Recently serialized items, oldest first; enough for the writes of many concurrent requests. */
+const recentTexts = new Map<object, SerializedItem>();
+const RECENT_TEXTS = 4096;
+
+/** The item's JSON and its size in bytes, made once per request that needs them. */
+export function serializedItem(item: object): SerializedItem {
+  let serialized = recentTexts.get(item);
+  if (serialized === undefined) {
+    const json = JSON.stringify(item);
+    serialized = { json, bytes: Buffer.byteLength(json) };
+    recentTexts.set(item, serialized);
+    if (recentTexts.size > RECENT_TEXTS) recentTexts.delete(recentTexts.keys().next().value as object);
+  }
+  return serialized;
+}
+
+const isSerializedItem = (value: unknown): boolean =>
+  value !== null && typeof value === "object" && recentTexts.has(value);
+
+/** True when `value` carries serialized items one level down, so building its JSON by hand pays. */
+function carriesSerializedItems(value: object): boolean {
+  for (const child of Object.values(value)) {
+    if (isSerializedItem(child) || (Array.isArray(child) && child.some(isSerializedItem))) return true;
+  }
+  return false;
+}
+
+function encode(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const serialized = recentTexts.get(value);
+  if (serialized !== undefined) return serialized.json;
+  if (Array.isArray(value)) return `[${value.map((element) => encode(element) ?? "null").join(",")}]`;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function" || !carriesSerializedItems(value)) {
+    return JSON.stringify(value);
+  }
+  const members: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const encoded = encode(child);
+    if (encoded !== undefined) members.push(`${JSON.stringify(key)}:${encoded}`);
+  }
+  return `{${members.join(",")}}`;
+}
+
+/** `JSON.stringify(value)`, reusing the text of every stored item inside it. */
+export function toJson(value: unknown): string {
+  return encode(value) ?? "null";
+}
