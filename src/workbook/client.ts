@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import https from "node:https";
+import { inspect } from "node:util";
 import { CosmosClient, type Container, type CosmosClientOptions, type Database } from "@azure/cosmos";
 
 /**
@@ -30,7 +31,14 @@ export interface Connection {
   endpoint: string;
   /** One line for the notebook, e.g. "embedded emulator at https://127.0.0.1:8081/ (data kept in memory)". */
   description: string;
+  /** What a `CosmosClient` for this backend is given to authenticate; prints as `[redacted]`. */
+  credential: ClientCredential;
+  /** Trusts the backend's certificate (embedded emulator, COSMOS_CA); undefined when the system's CAs do. */
+  agent: https.Agent | undefined;
 }
+
+/** `{ key }` for an account key (the embedded emulator has one too), `{ aadCredentials }` for Entra ID. */
+export type ClientCredential = { key: string } | { aadCredentials: TokenCredential };
 
 export interface ConnectOptions {
   /** Entra ID only: the credential to use instead of DefaultAzureCredential (such clients are not cached). */
@@ -54,6 +62,8 @@ interface CachedClient {
   client: CosmosClient;
   endpoint: string;
   backend: WorkbookConfig["backend"];
+  credential: ClientCredential;
+  agent: https.Agent | undefined;
 }
 
 /** What survives a module reload inside one kernel. */
@@ -87,6 +97,8 @@ export async function connect(
     config,
     endpoint: cached.endpoint,
     description: describeBackend(config, cached.endpoint),
+    credential: cached.credential,
+    agent: cached.agent,
   };
 }
 
@@ -124,7 +136,8 @@ async function createVerifiedClient(
   credential?: TokenCredential,
   abortSignal?: AbortSignal,
 ): Promise<CachedClient> {
-  const { options, endpoint } = await clientOptions(config, credential);
+  const { endpoint, credential: clientCredential, agent } = await clientSettings(config, credential);
+  const options: CosmosClientOptions = { endpoint, ...clientCredential, ...(agent === undefined ? {} : { agent }) };
   const client = new CosmosClient(options);
   try {
     await client.getDatabaseAccount(abortSignal === undefined ? {} : { abortSignal });
@@ -132,34 +145,26 @@ async function createVerifiedClient(
     client.dispose();
     throw explainError(error, config);
   }
-  return { client, endpoint, backend: config.backend };
+  return { client, endpoint, backend: config.backend, credential: redacted(clientCredential), agent };
 }
 
-async function clientOptions(
+/** Where the backend is, how to authenticate to it, and which certificates to trust. */
+async function clientSettings(
   config: WorkbookConfig,
   credential: TokenCredential | undefined,
-): Promise<{ options: CosmosClientOptions; endpoint: string }> {
+): Promise<{ endpoint: string; credential: ClientCredential; agent: https.Agent | undefined }> {
   switch (config.backend) {
     case "embedded-emulator": {
       const emulator = await embeddedEmulator(config.emulatorDataPath);
-      return {
-        endpoint: emulator.endpoint,
-        options: { endpoint: emulator.endpoint, key: emulator.key, agent: trusting(emulator.ca) },
-      };
+      return { endpoint: emulator.endpoint, credential: { key: emulator.key }, agent: trusting(emulator.ca) };
     }
     case "key":
-      return {
-        endpoint: config.endpoint,
-        options: { endpoint: config.endpoint, key: config.key.reveal(), ...caAgent(config.caPath) },
-      };
+      return { endpoint: config.endpoint, credential: { key: config.key.reveal() }, agent: caAgent(config.caPath) };
     case "entra":
       return {
         endpoint: config.endpoint,
-        options: {
-          endpoint: config.endpoint,
-          aadCredentials: credential ?? (await defaultAzureCredential()),
-          ...caAgent(config.caPath),
-        },
+        credential: { aadCredentials: credential ?? (await defaultAzureCredential()) },
+        agent: caAgent(config.caPath),
       };
   }
 }
@@ -170,8 +175,22 @@ async function defaultAzureCredential(): Promise<TokenCredential> {
   return new DefaultAzureCredential();
 }
 
-function caAgent(caPath: string | undefined): { agent?: https.Agent } {
-  return caPath === undefined ? {} : { agent: trusting(readFileSync(caPath, "utf8")) };
+function caAgent(caPath: string | undefined): https.Agent | undefined {
+  return caPath === undefined ? undefined : trusting(readFileSync(caPath, "utf8"));
+}
+
+/**
+ * A copy whose printed forms (inspect, JSON, string) are `[redacted]`, so a learner who logs the
+ * settings never shows the key. Those methods are not enumerable: a spread into the client's options
+ * copies the key and nothing else.
+ */
+function redacted(credential: ClientCredential): ClientCredential {
+  const copy = { ...credential };
+  const hidden = { enumerable: false, value: () => "[redacted]" };
+  Object.defineProperty(copy, inspect.custom, hidden);
+  Object.defineProperty(copy, "toJSON", hidden);
+  Object.defineProperty(copy, "toString", hidden);
+  return copy;
 }
 
 /** Verifies TLS against the given certificates (instead of the system store); never turns checks off. */
@@ -220,7 +239,9 @@ async function disposeClients(shouldClose: (cached: CachedClient) => boolean): P
 }
 
 /** The lab's database and container, created when missing (as the lab's `*_if_not_exists` calls). */
-export async function prepareContainer(connection: Connection): Promise<{ database: Database; container: Container }> {
+export async function prepareContainer(
+  connection: Pick<Connection, "client" | "config">,
+): Promise<{ database: Database; container: Container }> {
   const { client, config } = connection;
   try {
     const { database } = await client.databases.createIfNotExists({ id: config.databaseId });

@@ -19,7 +19,9 @@ import {
   type PartitionKeyDefinition,
 } from "@azure/cosmos";
 import { readPartition, removeItems } from "./batch-outcomes";
-import { explainError, WorkbookError, type Connection } from "./client";
+import { connect, explainError, WorkbookError, type Connection } from "./client";
+import { loadConfig } from "./config";
+import { requireExisting } from "./lab";
 
 export const deepDiveContainerId = "batch-deep-dive";
 export const hierarchicalContainerId = "batch-hierarchical";
@@ -44,7 +46,9 @@ export interface DeepDiveContainers {
  * each created when missing. Safe to call again. With Entra ID they must exist beforehand, as the
  * lab's container must; the error then says so.
  */
-export async function prepareDeepDiveContainers(connection: Connection): Promise<DeepDiveContainers> {
+export async function prepareDeepDiveContainers(
+  connection: Pick<Connection, "client" | "config">,
+): Promise<DeepDiveContainers> {
   const { client, config } = connection;
   try {
     const { database } = await client.databases.createIfNotExists({ id: config.databaseId });
@@ -59,6 +63,20 @@ export async function prepareDeepDiveContainers(connection: Connection): Promise
   } catch (error) {
     throw explainError(error, config);
   }
+}
+
+/**
+ * The two containers step 1 of the deep dive created, read from the service so that any later step
+ * also runs on a fresh kernel. Creates nothing: when they are missing it says to run step 1 first.
+ */
+export async function openDeepDive(): Promise<DeepDiveContainers> {
+  const connection = await connect(loadConfig());
+  const database = connection.client.database(connection.config.databaseId);
+  const container = database.container(deepDiveContainerId);
+  const hierarchical = database.container(hierarchicalContainerId);
+  await requireExisting(connection, container, "1");
+  await requireExisting(connection, hierarchical, "1");
+  return { database, container, hierarchical };
 }
 
 async function containerWithKey(
@@ -82,6 +100,9 @@ async function containerWithKey(
 
 /** The partition key value every bike-shop item shares. */
 export const bikeParts = "bike-parts";
+
+/** A partition of its own for the limits (100 operations, 2 MB), so the shop is never in the way. */
+export const limitsPartition = "limits";
 
 /** A type alias (not an interface) so an item is assignable to the SDK's `JSONObject`. */
 export type ShopItem = {
@@ -134,6 +155,17 @@ export function order(tenantId: string, userId: string, id: string, item: string
 export function userPartition(tenantId: string, userId: string): [string, string] {
   return [tenantId, userId];
 }
+
+/** Alice and Bob: two users of the tenant `contoso`, so two logical partitions. */
+export const alice = userPartition("contoso", "alice");
+export const bob = userPartition("contoso", "bob");
+
+/** Alice's first order (in her partition from the start), her second, and one of Bob's. */
+export const tenantOrders = Object.freeze({
+  aliceFirst: order("contoso", "alice", "order-1", "Brass Bell", 12),
+  aliceSecond: order("contoso", "alice", "order-2", "D-Lock", 35),
+  bobs: order("contoso", "bob", "order-3", "Floor Pump", 28),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Clean slates

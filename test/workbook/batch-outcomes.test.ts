@@ -30,9 +30,9 @@ import {
 import {
   labProductIds,
   labProducts,
-  pristineAccessoriesCategoryId,
-  usedAccessoriesCategoryId as category,
-} from "./lab-data";
+  pristineAccessories,
+  usedAccessories as category,
+} from "../../src/workbook/lab-products";
 
 const { saddle, handlebar, light, helmet } = labProducts;
 
@@ -268,7 +268,7 @@ describe("runBatch against the embedded emulator (real SDK over HTTPS)", () => {
 
   beforeEach(async () => {
     await removeItems(container, category, labProductIds);
-    await removeItems(container, pristineAccessoriesCategoryId, labProductIds);
+    await removeItems(container, pristineAccessories, labProductIds);
   });
 
   afterAll(async () => {
@@ -297,7 +297,7 @@ describe("runBatch against the embedded emulator (real SDK over HTTPS)", () => {
     expect(outcome.failed).toMatchObject({ id: "012C", statusCode: 400, operationType: "Create" });
     expect(outcome.operations.map((o) => o.statusCode)).toEqual([424, 400]);
     expect(await readPartition(container, category)).toEqual([]);
-    expect(await readPartition(container, pristineAccessoriesCategoryId)).toEqual([]);
+    expect(await readPartition(container, pristineAccessories)).toEqual([]);
   });
 
   it("runs every operation type in one batch, in order", async () => {
@@ -349,7 +349,7 @@ describe("runBatch against the embedded emulator (real SDK over HTTPS)", () => {
   it("rejects an operation whose own partition key differs from the batch's with 400", async () => {
     const outcome = await runBatch(container, category, [
       create(light),
-      create(helmet, { partitionKey: pristineAccessoriesCategoryId }),
+      create(helmet, { partitionKey: pristineAccessories }),
     ]);
     expect(outcome).toMatchObject({ kind: "rejected", statusCode: 400 });
     expect(outcome.kind === "rejected" && outcome.message).toMatch(/different partition key/i);

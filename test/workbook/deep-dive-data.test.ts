@@ -73,8 +73,6 @@ describe("the deep-dive containers", () => {
     const again = await prepareDeepDiveContainers({
       client: deepDive.client,
       config: loadConfig({ env: {}, envFile: false }),
-      endpoint: "",
-      description: "",
     });
     expect(again.container.id).toBe(deepDiveContainerId);
   });
@@ -86,9 +84,7 @@ describe("the deep-dive containers", () => {
       id: deepDiveContainerId,
       partitionKey: { paths: ["/somethingElse"] },
     });
-    await expect(
-      prepareDeepDiveContainers({ client: deepDive.client, config, endpoint: "", description: "" }),
-    ).rejects.toThrow(
+    await expect(prepareDeepDiveContainers({ client: deepDive.client, config })).rejects.toThrow(
       `The container "batch-deep-dive" already exists with partition key /somethingElse, not /categoryId`,
     );
   });

@@ -19,11 +19,9 @@ export async function startDeepDive(): Promise<DeepDiveFixture> {
   const emulator = await startEmulator({ port: 0 });
   const agent = new https.Agent({ ca: emulator.ca, keepAlive: true });
   const client = new CosmosClient({ endpoint: emulator.endpoint, key: emulator.key, agent });
-  const connection: Connection = {
+  const connection: Pick<Connection, "client" | "config"> = {
     client,
     config: loadConfig({ env: {}, envFile: false }),
-    endpoint: emulator.endpoint,
-    description: "embedded emulator for tests",
   };
   const containers = await prepareDeepDiveContainers(connection);
   return {

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { classifyBatchResponse, create } from "../../src/workbook/batch-outcomes";
 import { kernelDisplayWriter, render, show } from "../../src/workbook/display";
 import { formatItemsHtml, formatItemsText, formatOutcomeHtml, formatOutcomeText } from "../../src/workbook/format";
-import { labProducts, usedAccessoriesCategoryId as category } from "./lab-data";
+import { labProducts, usedAccessories as category } from "../../src/workbook/lab-products";
 import { drawPartitionChange } from "../../src/workbook/partition-picture";
 import { TslabKernel } from "../../src/tools/notebook/kernel";
 

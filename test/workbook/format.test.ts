@@ -19,7 +19,7 @@ import {
   toneOfStatus,
 } from "../../src/workbook/format";
 import { escapeHtml } from "../../src/workbook/html";
-import { labProducts, usedAccessoriesCategoryId as category } from "./lab-data";
+import { labProducts, usedAccessories as category } from "../../src/workbook/lab-products";
 
 const { saddle, handlebar, light, helmet } = labProducts;
 const ESC = "\u001b[";

@@ -24,7 +24,15 @@ export const INSTRUCTOR_NOTE_TAG = "instructor-note";
 /** nbgrader's tag for answer cells; it means nothing to a student, so the student edition drops it. */
 export const SOLUTION_TAG = "solution";
 export const INSTRUCTOR_NOTE_HEADING = "> **Instructor note**";
-export const EXERCISE_NOT_DONE = "Exercise not done yet: replace this line with your answer.";
+/** What a stub says when it runs, after the exercise's name ("Exercise 2"). */
+export const EXERCISE_NOT_DONE = "is not done yet: replace the TODO lines with your answer, then run the cell again.";
+/** The name a stub uses when no "Exercise N" heading comes before it. */
+export const UNNAMED_EXERCISE = "This exercise";
+
+/** The one line a stub throws: the exercise's name, and what to do. */
+export function exerciseNotDone(exercise: string): string {
+  return `${exercise} ${EXERCISE_NOT_DONE}`;
+}
 export const MARKDOWN_ANSWER_STUB = "_Your answer here._";
 
 /** A notebook the tool cannot turn into editions; the message names the notebook and the cell. */
@@ -53,8 +61,20 @@ export function instructorEdition(notebook: Notebook): Notebook {
 }
 
 export function studentEdition(notebook: Notebook): Notebook {
-  const cells = notebook.cells.filter((cell) => !isInstructorNote(cell)).map(studentCell);
-  return { ...notebook, cells };
+  const kept = notebook.cells.filter((cell) => !isInstructorNote(cell));
+  const exercises = exerciseNames(kept);
+  return { ...notebook, cells: kept.map((cell, index) => studentCell(cell, exercises[index] ?? UNNAMED_EXERCISE)) };
+}
+
+const EXERCISE_HEADING = /^#{1,6}\s+(Exercise\s+\d+)\b/im;
+
+/** For each cell, the "Exercise N" of the nearest markdown heading at or before it, so a stub can name it. */
+function exerciseNames(cells: readonly Cell[]): (string | undefined)[] {
+  let current: string | undefined;
+  return cells.map((cell) => {
+    if (cell.cell_type === "markdown") current = EXERCISE_HEADING.exec(cell.source)?.[1] ?? current;
+    return current;
+  });
 }
 
 /** Every region in every cell is paired; throws EditionError naming the first cell that is not. */
@@ -91,19 +111,20 @@ function markedNote(cell: Cell): Cell {
   };
 }
 
-function studentCell(cell: Cell): Cell {
+function studentCell(cell: Cell, exercise: string): Cell {
   const tags = cellTags(cell).filter((tag) => tag !== SOLUTION_TAG);
   const metadata: CellMetadata = { ...cell.metadata, tags };
   if (tags.length === 0) delete metadata.tags;
   // Timing of the instructor's run says nothing to a student.
   delete metadata.execution;
-  if (cell.cell_type === "code") return studentCodeCell({ ...cell, metadata });
+  if (cell.cell_type === "code") return studentCodeCell({ ...cell, metadata }, exercise);
   if (cell.cell_type === "markdown") return studentMarkdownCell({ ...cell, metadata });
   return { ...cell, metadata };
 }
 
-function studentCodeCell(cell: CodeCell): CodeCell {
-  return { ...cell, source: replaceRegions(cell.source, "code", codeStub), outputs: [], execution_count: null };
+function studentCodeCell(cell: CodeCell, exercise: string): CodeCell {
+  const stub = (solution: string[], indent: string) => codeStub(solution, indent, exercise);
+  return { ...cell, source: replaceRegions(cell.source, "code", stub), outputs: [], execution_count: null };
 }
 
 function studentMarkdownCell(cell: MarkdownCell): MarkdownCell {
@@ -132,16 +153,16 @@ function replaceRegions(
 }
 
 /**
- * nbgrader's `raise NotImplementedError()` in TypeScript: the cell compiles, and running it says
- * the exercise is not done. Names the solution declared are declared again (`let x: any;`) so the
- * code after the region, which uses them, still compiles in tslab.
+ * nbgrader's `raise NotImplementedError()` in TypeScript: the cell compiles, and running it says,
+ * in one line naming the exercise, that it is not done. Names the solution declared are declared
+ * again (`let x: any;`) so the code after the region, which uses them, still compiles in tslab.
  */
-function codeStub(solution: string[], indent: string): string[] {
+function codeStub(solution: string[], indent: string, exercise: string): string[] {
   const declarations = topLevelDeclarations(solution.join("\n")).map((name) => `${indent}let ${name}: any;`);
   return [
     `${indent}// TODO: your answer here${declarations.length > 0 ? " (assign the names declared below)" : ""}`,
     ...declarations,
-    `${indent}throw new Error(${JSON.stringify(EXERCISE_NOT_DONE)});`,
+    `${indent}throw new Error(${JSON.stringify(exerciseNotDone(exercise))});`,
   ];
 }
 

@@ -179,12 +179,25 @@ class ProgressPrinter {
     const seconds = (report.durationMs / 1000).toFixed(1);
     const startup =
       report.kernelStartupMs === undefined ? "" : `, kernel start ${(report.kernelStartupMs / 1000).toFixed(1)} s`;
-    for (const failure of report.failures) {
-      console.error(red(`\n✘ cell ${failure.index + 1} (id ${failure.id}) ${statusWord(failure)}:`));
-      console.error(indent(failureSummary(failure, cellTimeoutMs)));
-    }
+    for (const failure of report.failures) this.failure(failure, cellTimeoutMs);
     const line = `${report.cells.length} code cells: ${counts} in ${seconds} s${startup}`;
     console.log(report.ok ? green(`\n✔ ${line}`) : red(`\n✘ ${report.failures.length} failed; ${line}`));
+  }
+
+  /**
+   * A failure in the closing summary. Its output was printed under its progress line already, so
+   * then only the cell is named; otherwise (--quiet, or a failure the output does not explain, such
+   * as an abort, a timeout or a dead kernel) the reason is printed here, and only here.
+   */
+  private failure(failure: CellReport, cellTimeoutMs: number | undefined): void {
+    const heading = `✘ cell ${failure.index + 1} (id ${failure.id}) ${statusWord(failure)}`;
+    const alreadyShown = !this.quiet && failure.status === "error" && failure.runnerError === undefined;
+    if (alreadyShown && printableOutputs(failure) !== "") {
+      console.error(red(`\n${heading}: its output is above.`));
+      return;
+    }
+    console.error(red(`\n${heading}:`));
+    console.error(indent(failureSummary(failure, cellTimeoutMs)));
   }
 }
 
@@ -196,6 +209,11 @@ function countStatuses(cells: readonly CellReport[]): string {
   const counts = new Map<string, number>();
   for (const cell of cells) counts.set(statusWord(cell), (counts.get(statusWord(cell)) ?? 0) + 1);
   return [...counts].map(([status, count]) => `${count} ${status}`).join(", ");
+}
+
+/** What `printOutputs` shows of a cell, as one text. */
+function printableOutputs(report: CellReport): string {
+  return report.outputs.map((output) => trimKernelFrames(outputsToText([output])).trim()).join("");
 }
 
 /** The cell's output under its progress line: stdout plain, stderr red, rich displays as their text. */

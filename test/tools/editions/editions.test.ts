@@ -14,6 +14,7 @@ import {
   studentEdition,
 } from "../../../src/tools/editions/editions";
 import { findRegions, topLevelDeclarations } from "../../../src/tools/editions/regions";
+import { projectRoot } from "../../../src/tools/project-paths";
 
 const FIXTURES = join(__dirname, "fixtures");
 const fixture = (name: string): Notebook => parseNotebook(readFileSync(join(FIXTURES, name), "utf8"));
@@ -55,7 +56,7 @@ describe("the student edition", () => {
       [
         "// TODO: your answer here (assign the names declared below)",
         "let total: any;",
-        `throw new Error("${EXERCISE_NOT_DONE}");`,
+        `throw new Error("Exercise 1 ${EXERCISE_NOT_DONE}");`,
         // biome-ignore lint/suspicious/noTemplateCurlyInString: this is a notebook cell's source text.
         "console.log(`total: ${total}`);",
       ].join("\n"),
@@ -69,7 +70,7 @@ describe("the student edition", () => {
       "  // TODO: your answer here (assign the names declared below)",
       "  let first: any;",
       "  let rest: any;",
-      `  throw new Error("${EXERCISE_NOT_DONE}");`,
+      `  throw new Error("Exercise 3 ${EXERCISE_NOT_DONE}");`,
     ]);
   });
 
@@ -172,5 +173,49 @@ describe("rebasing relative imports", () => {
     expect(rebased.cells[0]?.source).toBe(
       'import { a } from "../../../dist/workbook";\nimport type { B } from "@azure/cosmos";\nconst c = require("../../../notebooks/local");',
     );
+  });
+});
+
+describe("the student edition of the lab notebooks", () => {
+  const lab = studentEdition(
+    parseNotebook(readFileSync(join(projectRoot(), "notebooks", "04-sdk-batch.ipynb"), "utf8")),
+  );
+  const codeOf = (id: string) => cellById(lab, id).source;
+
+  it("keeps the SDK's calls visible where they are the point of the step", () => {
+    expect(codeOf("connect")).toContain("new CosmosClient({");
+    expect(codeOf("connect")).toContain("client.databases.createIfNotExists({ id: settings.databaseId })");
+    expect(codeOf("connect")).toContain("database.containers.createIfNotExists({");
+    expect(codeOf("good-batch")).toContain("container.items.batch(");
+    expect(codeOf("errant-batch")).toContain("container.items.batch(errantOperations, usedAccessories)");
+    expect(codeOf("errant-batch")).toContain("results.findIndex(");
+  });
+
+  it("names each exercise in its stub, numbered from 1 in the order they come", () => {
+    const stubs = lab.cells.flatMap((cell) => /throw new Error\("(Exercise \d+) /.exec(cell.source)?.[1] ?? []);
+    expect(stubs).toEqual(["Exercise 1", "Exercise 2", "Exercise 3"]);
+  });
+
+  it("names a stub with no exercise heading before it generically", () => {
+    const bare = studentEdition(
+      parseNotebook(
+        JSON.stringify({
+          nbformat: 4,
+          nbformat_minor: 5,
+          metadata: {},
+          cells: [
+            {
+              cell_type: "code",
+              id: "bare",
+              metadata: {},
+              outputs: [],
+              execution_count: null,
+              source: "// BEGIN SOLUTION\nconst answer = 42;\n// END SOLUTION",
+            },
+          ],
+        }),
+      ),
+    );
+    expect(bare.cells[0]?.source).toContain(`throw new Error("This exercise ${EXERCISE_NOT_DONE}");`);
   });
 });

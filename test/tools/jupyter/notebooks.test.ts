@@ -2,14 +2,16 @@
  * Every notebook in notebooks/, executed in real Jupyter (nbclient + the project's tslab kernel),
  * the way a learner's Jupyter runs it:
  * - Run All passes: no cell fails, and no cell is silently aborted by tslab;
- * - Run All a second time in the same kernel gives the same outputs (volatile values masked);
+ * - Run All executes every code cell (none is tagged skip-execution, which Jupyter's UI ignores),
+ *   and a second Run All in the same kernel gives the same outputs (volatile values masked), so
+ *   nothing the first pass did (a clean-up, a deletion) breaks the next;
  * - every cell run twice in a row gives the same output both times;
  * - the outputs committed in the .ipynb are what the notebook produces now.
  * Two kernels per notebook: one for the two Run All passes, one for the cell-by-cell re-runs.
  */
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readNotebook, type Notebook } from "../../../src/tools/notebook/nbformat";
+import { TAG_SKIP_EXECUTION, hasTag, readNotebook, type Notebook } from "../../../src/tools/notebook/nbformat";
 import { labNotebooks } from "../../../src/tools/project-paths";
 import { committedMaskedByCell, hasCommittedOutputs, maskOptionsFor, maskedByCell } from "./compare";
 import {
@@ -59,6 +61,15 @@ describe.runIf(hasJupyter).each(notebooks.map((path) => [basename(path), path]))
     const firstPass = { ...twice, executions: twice.executions.filter((execution) => execution.round === 1) };
     expect(describeFailures(firstPass), `${name}: failing cells`).toBe("");
     expect(firstPass.executions.some((execution) => execution.status === "ok")).toBe(true);
+  });
+
+  it("runs every code cell on both Run All passes: none is skipped, as Jupyter's own Run All skips none", () => {
+    const codeCellIds = notebook.cells.filter((cell) => cell.cell_type === "code").map((cell) => cell.id);
+    expect(notebook.cells.filter((cell) => hasTag(cell, TAG_SKIP_EXECUTION)).map((cell) => cell.id)).toEqual([]);
+    for (const round of [1, 2]) {
+      const ran = twice.executions.filter((execution) => execution.round === round && execution.status === "ok");
+      expect(ran.map((execution) => execution.id)).toEqual(codeCellIds);
+    }
   });
 
   it("gives the same outputs when Run All runs again in the same kernel", () => {

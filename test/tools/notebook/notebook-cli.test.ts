@@ -49,6 +49,14 @@ describe("cli run", () => {
     expect((written.cells[1] as CodeCell).outputs[0]).toMatchObject({ name: "stderr" });
   });
 
+  it("prints a failing cell's error once, under the cell, and only names the cell in the summary", () => {
+    const { code, stdout, stderr } = runCli(["run", join(fixtures, "failing.ipynb")]);
+    expect(code).toBe(1);
+    expect(`${stdout}${stderr}`.split("Error: boom in the middle")).toHaveLength(2);
+    expect(stdout).toMatch(/cell 2 \(id boom\) … error \d+ ms\n {4}.*\n/);
+    expect(stderr).toContain("✘ cell 2 (id boom) error: its output is above.");
+  });
+
   it("exits 2 with usage for a wrong command line", () => {
     const { code, stderr } = runCli(["run"]);
     expect(code).toBe(2);
