@@ -144,7 +144,8 @@ export async function choosePort(requested: number | undefined): Promise<number>
   return anyFreePort();
 }
 
-function anyFreePort(): Promise<number> {
+/** A port the system calls free on loopback right now (the tests start their Jupyter on one too). */
+export function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);

@@ -8,9 +8,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { anyFreePort } from "../../../src/tools/notebook/jupyter-launcher";
 import { projectRoot } from "../../../src/tools/project-paths";
 import { isAlive } from "./processes";
 
@@ -33,21 +33,10 @@ export interface LaunchedJupyter {
   home: string;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts the launcher with `args` (after `jupyter`) and waits until Jupyter answers on the printed address. */
 export async function launchJupyterForTest(args: readonly string[] = []): Promise<LaunchedJupyter> {
   const home = await mkdtemp(join(tmpdir(), "jupyter-home-"));
-  const port = await freePort();
+  const port = await anyFreePort();
   const token = randomBytes(16).toString("hex");
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, JUPYTER_TOKEN: token };
   for (const name of ["JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "XDG_DATA_HOME"])
