@@ -111,7 +111,9 @@ describe("resetPartition and currentETag", () => {
     await deepDive.container.item(lock.id, bikeParts).replace({ ...lock, quantity: 1 });
     const second = await currentETag(deepDive.container, lock.id, bikeParts);
     expect(first).not.toBe(second);
-    await expect(currentETag(deepDive.container, "nothing", bikeParts)).rejects.toThrow();
+    await expect(currentETag(deepDive.container, "nothing", bikeParts)).rejects.toThrow(
+      `Item "nothing" does not exist in partition ${JSON.stringify(bikeParts)}.`,
+    );
   });
 });
 
