@@ -57,6 +57,29 @@ async function freshKernel(cwd: string): Promise<TslabKernel> {
   }
 }
 
+async function runOnce(cwd: string, source: string): Promise<ExecuteResult> {
+  const kernel = await freshKernel(cwd);
+  try {
+    return await kernel.execute(source, { timeoutMs: STEP_TIMEOUT_MS });
+  } finally {
+    await kernel.shutdown();
+  }
+}
+
+/**
+ * One cell on a new kernel. The start-up race above can also leave a kernel that took the cell and
+ * never answers (a KernelError: stuck, not an error the cell printed); that cell is run once more on
+ * another new kernel. A cell's own failure is a result, never retried.
+ */
+async function runOnFreshKernel(cwd: string, source: string): Promise<ExecuteResult> {
+  try {
+    return await runOnce(cwd, source);
+  } catch (error) {
+    if (!(error instanceof KernelError)) throw error;
+    return runOnce(cwd, source);
+  }
+}
+
 /** Cells that need nothing from an earlier step; every other step needs step 1's containers. */
 const SELF_STANDING: Record<string, string[]> = {
   "04-sdk-batch.ipynb": ["connect", "products"],
@@ -71,12 +94,7 @@ describe.each(notebooks.map((path) => [basename(path), path]))(
     beforeAll(async () => {
       // One kernel at a time: each is a real process with its own emulator, on shared cores.
       for (const cell of codeCells(path)) {
-        const kernel = await freshKernel(dirname(path));
-        try {
-          results.set(cell.id, await kernel.execute(cell.source, { timeoutMs: STEP_TIMEOUT_MS }));
-        } finally {
-          await kernel.shutdown();
-        }
+        results.set(cell.id, await runOnFreshKernel(dirname(path), cell.source));
       }
     }, 1_800_000);
 
