@@ -14,6 +14,7 @@ import {
   type WithId,
 } from "../store/stored-resources";
 import type { Container, Mutation } from "../store/store";
+import { initialRanges, partitionCountFor, type PartitionKeyRange } from "../store/partition-key-ranges";
 import { withStagedPartition } from "../operations/transactions";
 import { withMetadataLock } from "../operations/locks";
 import { requireValidId } from "./databases";
@@ -88,9 +89,15 @@ export const createContainer: Handler = (context, request) => {
     if (database.containers.has(body.id)) throw conflict();
     const resource = containerResource(body, database.rid);
     const mutations: Mutation[] = [{ type: "putContainer", databaseId, container: resource }];
-    const sharedThroughput = context.store.offerFor(database.resource._self) !== undefined;
-    const content = throughput ?? (sharedThroughput ? undefined : DEFAULT_CONTAINER_THROUGHPUT);
+    const databaseOffer = context.store.offerFor(database.resource._self);
+    const content = throughput ?? (databaseOffer ? undefined : DEFAULT_CONTAINER_THROUGHPUT);
     if (content) mutations.push(offerMutation(resource, content));
+    // A container in a shared-throughput database is partitioned by the database's throughput.
+    const partitions = partitionCountFor(content ?? databaseOffer?.content);
+    if (partitions > 1) {
+      const ranges = initialRanges(partitions, resource.partitionKey);
+      mutations.push({ type: "putPartitionKeyRanges", databaseId, containerId: resource.id, ranges });
+    }
     await context.store.commit(mutations);
     return reply(201, context.store.container(databaseId, body.id));
   });
@@ -172,34 +179,43 @@ export const deleteContainer: Handler = (context, request) =>
   });
 
 /**
- * `GET .../pkranges`: one physical range covering the whole hash space. Its ETag never changes
- * (the range never splits), so `If-None-Match` with it gets 304, which ends the SDK's refresh loop.
+ * `GET .../pkranges`: the container's physical partitions. The ETag changes with every split, so
+ * `If-None-Match` with the current one gets 304, which ends the SDK's refresh loop, and a refresh
+ * after a split sees the children (naming their parents) and no longer the parent.
  */
 export const readPartitionKeyRanges: Handler = (context, request): Reply => {
   const container = containerOf(context, request);
-  const etag = `"pkranges-${container.rid}"`;
+  const { version, ranges } = container.partitionKeyRanges;
+  const etag = `"pkranges-${container.rid}-${version}"`;
   if (header(request, Header.ifNoneMatch) === etag) return { status: 304, headers: { [Header.etag]: etag } };
-  const range = {
-    _rid: `${container.rid}AgAAAAAAAA==`,
-    id: "0",
-    _etag: etag,
-    minInclusive: "",
-    maxExclusive: "FF",
-    ridPrefix: 0,
-    _self: `${container.resource._self}pkranges/0/`,
-    throughputFraction: 1,
-    status: "online",
-    parents: [],
-    _ts: container.resource._ts,
-    _lsn: container.lsn,
-  };
+  const feed = ranges.map((range) => rangeResource(container, range, etag, 1 / ranges.length));
   return {
     status: 200,
-    body: { _rid: container.rid, PartitionKeyRanges: [range], _count: 1 },
-    headers: { [Header.etag]: etag, [Header.itemCount]: "1" },
+    body: { _rid: container.rid, PartitionKeyRanges: feed, _count: feed.length },
+    headers: { [Header.etag]: etag, [Header.itemCount]: String(feed.length) },
     charge: 1,
   };
 };
+
+/** One range as the service lists it; the hash-space positions stay inside the emulator. */
+function rangeResource(container: Container, range: PartitionKeyRange, etag: string, throughputFraction: number): Json {
+  const ridSuffix = Buffer.alloc(7);
+  ridSuffix.writeUInt32LE(Number(range.id) + 2, 0);
+  return {
+    _rid: `${container.rid}${ridSuffix.toString("base64").replace(/\//g, "-")}`,
+    id: range.id,
+    _etag: etag,
+    minInclusive: range.minInclusive,
+    maxExclusive: range.maxExclusive,
+    ridPrefix: Number(range.id),
+    _self: `${container.resource._self}pkranges/${range.id}/`,
+    throughputFraction,
+    status: "online",
+    parents: range.parents,
+    _ts: container.resource._ts,
+    _lsn: container.lsn,
+  };
+}
 
 /** `POST .../operations/partitionkeydelete`: removes every item of one logical partition, atomically. */
 export const deleteAllItemsForPartitionKey: Handler = async (context, request) => {

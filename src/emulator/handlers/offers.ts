@@ -13,7 +13,8 @@ import {
   type StoredOffer,
   type StoredResource,
 } from "../store/stored-resources";
-import type { Mutation, Store } from "../store/store";
+import type { Container, Mutation, Store } from "../store/store";
+import { partitionCountFor, splitTo } from "../store/partition-key-ranges";
 import { feedReply, queryReply, resourceReply } from "./feeds";
 
 /** What the service accepts for manual throughput: at least 400 RU/s, in steps of 100. */
@@ -109,6 +110,31 @@ export const replaceOffer: Handler = async ({ store }, request) => {
     throw badRequest("The offer's offerThroughput must be a number of RU/s, like 400.");
   }
   if (typeof throughput === "number" && next.content.offerAutopilotSettings === undefined) validThroughput(throughput);
-  await store.commit([{ type: "putOffer", offer: next }]);
+  await store.commit([{ type: "putOffer", offer: next }, ...splitsFor(store, next)]);
   return resourceReply(200, next);
 };
+
+/** The containers whose physical partitions an offer provisions: its container, or its database's that have none of their own. */
+function containersProvisionedBy(store: Store, offer: StoredOffer): Container[] {
+  for (const database of store.databases.values()) {
+    if (database.resource._self === offer.resource) {
+      return [...database.containers.values()].filter((container) => !store.offerFor(container.resource._self));
+    }
+    for (const container of database.containers.values())
+      if (container.resource._self === offer.resource) return [container];
+  }
+  return [];
+}
+
+/**
+ * Raising throughput past what a container's ranges carry splits them, as the service does (at
+ * once here, where the service takes a while); lowering it never merges them.
+ */
+function splitsFor(store: Store, offer: StoredOffer): Mutation[] {
+  const count = partitionCountFor(offer.content);
+  return containersProvisionedBy(store, offer).flatMap((container): Mutation[] => {
+    const ranges = splitTo(container.partitionKeyRanges, count, container.definition);
+    if (ranges === container.partitionKeyRanges) return [];
+    return [{ type: "putPartitionKeyRanges", databaseId: container.databaseId, containerId: container.id, ranges }];
+  });
+}

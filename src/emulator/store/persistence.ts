@@ -38,6 +38,8 @@ function snapshotOf(store: Store): Snapshot {
     for (const container of database.containers.values()) {
       const databaseId = database.resource.id;
       mutations.push({ type: "putContainer", databaseId, container: container.resource });
+      const ranges = container.partitionKeyRanges;
+      mutations.push({ type: "putPartitionKeyRanges", databaseId, containerId: container.id, ranges });
       for (const [partitionKey, partition] of container.partitions) {
         mutations.push({
           type: "writePartition",

@@ -13,6 +13,7 @@
 import { CosmosError, notFound } from "../cosmos-error";
 import { isExpired } from "./expiry";
 import type { PartitionKeyDefinition } from "./partition-key";
+import { initialRanges, type PartitionKeyRanges } from "./partition-key-ranges";
 import type { StoredContainer, StoredDatabase, StoredItem, StoredOffer } from "./stored-resources";
 
 export type Mutation =
@@ -22,6 +23,7 @@ export type Mutation =
   | { type: "deleteContainer"; databaseId: string; id: string }
   | { type: "putOffer"; offer: StoredOffer }
   | { type: "deleteOffer"; id: string }
+  | { type: "putPartitionKeyRanges"; databaseId: string; containerId: string; ranges: PartitionKeyRanges }
   | {
       type: "writePartition";
       databaseId: string;
@@ -51,11 +53,15 @@ export class Container {
   readonly partitions = new Map<string, Partition>();
   /** Log sequence number of the container, reported in session tokens. */
   lsn = 0;
+  /** Its physical partitions (see partition-key-ranges.ts): one until its throughput asks for more. */
+  partitionKeyRanges: PartitionKeyRanges;
 
   constructor(
     public resource: StoredContainer,
     readonly databaseId: string,
-  ) {}
+  ) {
+    this.partitionKeyRanges = initialRanges(1, resource.partitionKey);
+  }
 
   get id(): string {
     return this.resource.id;
@@ -153,6 +159,11 @@ export class Store {
       case "deleteOffer":
         this.offers.delete(mutation.id);
         return;
+      case "putPartitionKeyRanges": {
+        const container = this.databases.get(mutation.databaseId)?.containers.get(mutation.containerId);
+        if (container) container.partitionKeyRanges = mutation.ranges;
+        return;
+      }
       case "writePartition": {
         const container = this.databases.get(mutation.databaseId)?.containers.get(mutation.containerId);
         if (!container) return; // the container was deleted after this write was logged
