@@ -12,6 +12,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   405: "MethodNotAllowed",
   408: "RequestTimeout",
   409: "Conflict",
+  410: "Gone",
   412: "PreconditionFailed",
   413: "RequestEntityTooLarge",
   424: "FailedDependency",

@@ -35,10 +35,12 @@ export async function feedReply(
   collection: string,
   all: Json[],
   charge: number,
+  /** The token to resume from, when the handler read (or translated) it itself; null: none. */
+  continuation: string | null = header(request, Header.continuation) ?? null,
 ): Promise<Reply> {
   const requested = maxItemCount(request);
   const pageSize = requested ?? all.length;
-  const start = Number(header(request, Header.continuation) ?? 0);
+  const start = Number(continuation ?? 0);
   if (!Number.isInteger(start) || start < 0) {
     throw new CosmosError(400, (await loadQueryEngine()).INVALID_CONTINUATION);
   }
@@ -75,10 +77,11 @@ export async function queryReply(
   collection: string,
   all: Json[],
   lsn?: number,
+  continuation: string | null = header(request, Header.continuation) ?? null,
 ): Promise<Reply> {
   const { parseQuerySpec, runQuery } = await loadQueryEngine();
   const spec = parseQuerySpec(jsonBody(request));
-  const page = runQuery(all, spec, maxItemCount(request), header(request, Header.continuation));
+  const page = runQuery(all, spec, maxItemCount(request), continuation ?? undefined);
   return {
     ...pageReply(
       ownerRid,

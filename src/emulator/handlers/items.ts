@@ -42,6 +42,15 @@ import {
 } from "../operations/transactional-batch";
 import { feedReply, queryReply } from "./feeds";
 import { loadQueryEngine } from "../operations/query-engine";
+import { effectivePartitionKey, loadPartitionHashing, prefixRange } from "../store/effective-partition-key";
+import { epkInRange } from "../store/partition-key-ranges";
+import {
+  coversEverything,
+  itemsInEpkRange,
+  partitionEpk,
+  partitionInRange,
+  type EpkRange,
+} from "../store/range-routing";
 
 export const isQuery = (request: EmulatorRequest): boolean =>
   headerIs(request, Header.isQuery) || (header(request, Header.contentType) ?? "").startsWith("application/query+json");
@@ -176,52 +185,185 @@ export const patchItem: Handler = async (context, request) => {
   );
 };
 
-/** The items a feed or query sees: one logical partition, a hierarchical prefix, or all of them. */
-function itemsInScope(container: Container, key: PartitionKeyValue | undefined): Json[] {
-  if (key === undefined) return [...container.allItems()];
-  if (key.length === container.definition.paths.length)
-    return [...container.liveItems(container.partitions.get(canonicalKey(key)))];
+/** The service's answer to a request for a range that split (or never was): the SDK then refreshes its ranges. */
+const partitionKeyRangeGone = (id: string, container: Container): CosmosError =>
+  new CosmosError(410, `PartitionKeyRange with id '${id}' in collection '${container.rid}' doesn't exist.`, 1002);
+
+/**
+ * The EPK range a request names by `x-ms-documentdb-partitionkeyrangeid` (the SDK's cross-partition
+ * queries, read feeds and bulk), narrowed by `x-ms-start-epk` / `x-ms-end-epk` when the SDK sends
+ * part of a range; undefined when it names none.
+ */
+async function requestedRange(container: Container, request: EmulatorRequest): Promise<EpkRange | undefined> {
+  const id = header(request, Header.partitionKeyRangeId);
+  if (id === undefined) return undefined;
+  const range = container.partitionKeyRanges.ranges.find((candidate) => candidate.id === id);
+  if (range === undefined) throw partitionKeyRangeGone(id, container);
+  await loadPartitionHashing();
+  const start = header(request, Header.startEpk);
+  const end = header(request, Header.endEpk);
+  return {
+    min: start !== undefined && start > range.minInclusive ? start : range.minInclusive,
+    max: end !== undefined && end < range.maxExclusive ? end : range.maxExclusive,
+  };
+}
+
+/** The items a feed or query sees: one logical partition, a hierarchical prefix, or all of them, within the range if one is named. */
+function itemsInScope(container: Container, key: PartitionKeyValue | undefined, range: EpkRange | undefined): Json[] {
+  if (key === undefined) return range === undefined ? [...container.allItems()] : itemsInEpkRange(container, range);
+  const inRange = (partitionKey: string): boolean =>
+    range === undefined || partitionInRange(container, partitionKey, range);
+  if (key.length === container.definition.paths.length) {
+    const partitionKey = canonicalKey(key);
+    return inRange(partitionKey) ? [...container.liveItems(container.partitions.get(partitionKey))] : [];
+  }
   const items: Json[] = [];
   for (const [partitionKey, partition] of container.partitions) {
-    if (isPrefixOf(key, JSON.parse(partitionKey) as PartitionKeyValue)) items.push(...container.liveItems(partition));
+    if (isPrefixOf(key, JSON.parse(partitionKey) as PartitionKeyValue) && inRange(partitionKey))
+      items.push(...container.liveItems(partition));
   }
   return items;
 }
 
-/** The logical partition a query's WHERE confines it to, so that only that partition is read. */
+/** The logical partition, or hierarchical prefix, a query's WHERE confines it to, so that only that is read. */
 async function partitionNamedByQuery(
   request: EmulatorRequest,
   container: Container,
 ): Promise<PartitionKeyValue | undefined> {
-  const { parseQuerySpec, partitionOfQuery } = await loadQueryEngine();
+  const { parseQuerySpec, partitionPrefixOfQuery } = await loadQueryEngine();
   const spec = parseQuerySpec(jsonBody(request));
   const parameters = new Map((spec.parameters ?? []).map(({ name, value }) => [name, value]));
-  return partitionOfQuery(spec.query, parameters, container.definition.paths.map(pathSegments));
+  return partitionPrefixOfQuery(spec.query, parameters, container.definition.paths.map(pathSegments));
+}
+
+/**
+ * Continuations of requests sent to a range carry the range's EPKs. When a range splits the SDK
+ * sends its parent's token to each child; the child then resumes where the parent stopped, counting
+ * only the parent's items that are its own.
+ */
+interface RangedToken {
+  epk: [string, string];
+  token: string;
+}
+
+function parseRangedToken(text: string | undefined): RangedToken | undefined {
+  if (text === undefined || !text.startsWith('{"epk":')) return undefined;
+  try {
+    const parsed = JSON.parse(text) as Partial<RangedToken>;
+    const bounds = parsed.epk;
+    const valid = Array.isArray(bounds) && bounds.length === 2 && bounds.every((bound) => typeof bound === "string");
+    return valid && typeof parsed.token === "string" ? (parsed as RangedToken) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const rangedToken = (range: EpkRange, token: string): string =>
+  JSON.stringify({ epk: [range.min, range.max], token } satisfies RangedToken);
+
+function itemEpk(container: Container, item: Json): string {
+  return partitionEpk(container, canonicalKey(partitionKeyOf(item, container.definition)));
+}
+
+/**
+ * The token a range resumes from, given the one the client sent: its own as it is, its parent's
+ * translated by `translate` (which sees the parent's items), anything else as it is (for the
+ * query engine to refuse).
+ */
+function resumeToken(
+  container: Container,
+  range: EpkRange,
+  sent: string | undefined,
+  translate: (parentItems: Json[], inRange: (item: Json) => boolean, token: string) => string | undefined,
+): string | undefined {
+  const ranged = parseRangedToken(sent);
+  if (ranged === undefined) return sent;
+  const [min, max] = ranged.epk;
+  if (min === range.min && max === range.max) return ranged.token;
+  const parentItems = itemsInEpkRange(container, { min, max });
+  return translate(parentItems, (item) => epkInRange(itemEpk(container, item), range.min, range.max), ranged.token);
+}
+
+/** A read feed's token is a position: the child's is how many of the parent's passed items are its own. */
+function childFeedToken(parentItems: Json[], inRange: (item: Json) => boolean, token: string): string {
+  return String(parentItems.slice(0, Number(token)).filter(inRange).length);
+}
+
+/**
+ * A streamed query's token is the position of the next item and how far into it the page got; an
+ * ordered or aggregated one (computed whole per range) starts the child over.
+ */
+function childQueryToken(parentItems: Json[], inRange: (item: Json) => boolean, token: string): string | undefined {
+  let resume: { kind?: unknown; index?: unknown; rowsDone?: unknown };
+  try {
+    resume = JSON.parse(token) as typeof resume;
+  } catch {
+    return token;
+  }
+  if (resume.kind !== "stream" || typeof resume.index !== "number") return undefined;
+  const next = parentItems[resume.index];
+  const index = parentItems.slice(0, resume.index).filter(inRange).length;
+  const rowsDone = next !== undefined && inRange(next) ? resume.rowsDone : 0;
+  return JSON.stringify({ kind: "stream", index, rowsDone, produced: 0 });
+}
+
+/** The reply with its continuation marked with the range it was issued for. */
+function withRangedContinuation(reply: Reply, range: EpkRange | undefined): Reply {
+  const token = reply.headers?.[Header.continuation];
+  if (range === undefined || typeof token !== "string") return reply;
+  return { ...reply, headers: { ...reply.headers, [Header.continuation]: rangedToken(range, token) } };
 }
 
 export const readItems: Handler = async (context, request) => {
   const { container } = scopeOf(context, request);
-  const items = itemsInScope(container, headerPartitionKey(request));
-  return {
-    ...(await feedReply(request, container.rid, "Documents", items, Math.max(1, items.length / 10))),
-    lsn: container.lsn,
-  };
+  const range = await requestedRange(container, request);
+  const items = itemsInScope(container, headerPartitionKey(request), range);
+  const sent = header(request, Header.continuation);
+  const continuation = range === undefined ? sent : resumeToken(container, range, sent, childFeedToken);
+  const reply = await feedReply(
+    request,
+    container.rid,
+    "Documents",
+    items,
+    Math.max(1, items.length / 10),
+    continuation ?? null,
+  );
+  return { ...withRangedContinuation(reply, range), lsn: container.lsn };
 };
 
 export const queryItems: Handler = async (context, request) => {
   const { container } = scopeOf(context, request);
+  const range = await requestedRange(container, request);
   const key = headerPartitionKey(request) ?? (await partitionNamedByQuery(request, container));
   if (key !== undefined && key.length > container.definition.paths.length) {
     throw badRequest("The partition key has more components than the container's partition key definition.");
   }
-  return queryReply(request, container.rid, "Documents", itemsInScope(container, key), container.lsn);
+  const sent = header(request, Header.continuation);
+  const continuation = range === undefined ? sent : resumeToken(container, range, sent, childQueryToken);
+  const items = itemsInScope(container, key, range);
+  const reply = await queryReply(request, container.rid, "Documents", items, container.lsn, continuation ?? null);
+  return withRangedContinuation(reply, range);
 };
 
-/** The query plan the SDK asks for before a cross-partition query, as the service shapes it. */
+/**
+ * The query plan the SDK asks for before a cross-partition query, as the service shapes it. Its
+ * `queryRanges` are the EPKs the query can reach: the point of one logical partition when the
+ * WHERE fixes the whole partition key, a prefix's range for part of a hierarchical one, else all.
+ */
 export const queryPlan: Handler = async (context, request) => {
-  scopeOf(context, request);
+  const { container } = scopeOf(context, request);
   const { parseQuerySpec, planQuery } = await loadQueryEngine();
-  return { status: 200, body: planQuery(parseQuerySpec(jsonBody(request))), charge: 0 };
+  const plan = planQuery(parseQuerySpec(jsonBody(request)));
+  const key = await partitionNamedByQuery(request, container);
+  if (key === undefined) return { status: 200, body: plan, charge: 0 };
+  await loadPartitionHashing();
+  const { definition } = container;
+  const queryRange =
+    key.length === definition.paths.length
+      ? { min: effectivePartitionKey(key, definition), isMinInclusive: true, isMaxInclusive: true }
+      : { ...prefixRange(key, definition), isMinInclusive: true, isMaxInclusive: false };
+  const point = "max" in queryRange ? queryRange : { ...queryRange, max: queryRange.min };
+  return { status: 200, body: { ...plan, queryRanges: [point] }, charge: 0 };
 };
 
 /** A bulk request's operations; a too-large one is refused with the gateway's form of the message. */
@@ -263,9 +405,37 @@ export const transactionalBatch: Handler = async (context, request) => {
   return batchReply(await runTransactionalBatch(scope, key, operations), scope.container, request, operations);
 };
 
+/**
+ * The SDK sends each bulk request to the range that holds its operations' partition keys: a range
+ * that split is gone (410, and the SDK regroups), and an operation outside the range is refused.
+ */
+async function requireOperationsInRange(
+  container: Container,
+  request: EmulatorRequest,
+  operations: { partitionKey?: unknown }[],
+): Promise<void> {
+  const range = await requestedRange(container, request);
+  if (range === undefined || coversEverything(range)) return;
+  for (const { partitionKey } of operations) {
+    if (typeof partitionKey !== "string") continue; // the operation answers for itself
+    let value: PartitionKeyValue;
+    try {
+      value = parsePartitionKey(partitionKey);
+    } catch {
+      continue;
+    }
+    if (!epkInRange(partitionEpk(container, canonicalKey(value)), range.min, range.max)) {
+      throw badRequest(
+        `The bulk operation for partition key ${partitionKey} does not belong to partition key range '${header(request, Header.partitionKeyRangeId)}': send it to the range whose EPKs hold its key (GET .../pkranges lists them).`,
+      );
+    }
+  }
+}
+
 export const bulk: Handler = async (context, request) => {
   const scope = scopeOf(context, request);
   const operations = bulkOperations(request.body);
+  await requireOperationsInRange(scope.container, request, operations);
   const continueOnError = header(request, Header.batchContinueOnError)?.toLowerCase() !== "false";
   return batchReply(await executeBulk(scope, operations, continueOnError), scope.container, request, operations);
 };

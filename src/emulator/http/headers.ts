@@ -35,6 +35,11 @@ export const Header = {
   itemCount: "x-ms-item-count",
   maxItemCount: "x-ms-max-item-count",
   partitionKey: "x-ms-documentdb-partitionkey",
+  /** The partition key range a cross-partition query, read feed or bulk request is sent to. */
+  partitionKeyRangeId: "x-ms-documentdb-partitionkeyrangeid",
+  /** Part of that range, after the SDK saw it split. */
+  startEpk: "x-ms-start-epk",
+  endEpk: "x-ms-end-epk",
 
   // Transactional batch
   batchAtomic: "x-ms-cosmos-batch-atomic",

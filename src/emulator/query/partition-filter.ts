@@ -1,7 +1,8 @@
 /**
  * A query whose WHERE fixes every component of the partition key with `=` (`c.categoryId = 'x'`,
  * or a parameter) can only match items of that one logical partition: the service then reads only
- * that partition, and so does the emulator.
+ * that partition, and so does the emulator. Fixing the leading components of a hierarchical key
+ * confines it to that prefix, which the query plan reports as an EPK range.
  */
 import type { Expression, SqlValue } from "./ast";
 import { compileQuery } from "./compiler";
@@ -10,6 +11,19 @@ type KeyComponent = string | number | boolean | null;
 
 /** The logical partition the query is confined to, one value per path, or undefined when it is not. */
 export function partitionOfQuery(
+  text: string,
+  parameters: ReadonlyMap<string, unknown>,
+  keyPaths: readonly (readonly string[])[],
+): KeyComponent[] | undefined {
+  const prefix = partitionPrefixOfQuery(text, parameters, keyPaths);
+  return prefix?.length === keyPaths.length ? prefix : undefined;
+}
+
+/**
+ * The leading components of a hierarchical key the query fixes (all of them for a whole key), or
+ * undefined when it fixes not even the first: the query can only match items under that prefix.
+ */
+export function partitionPrefixOfQuery(
   text: string,
   parameters: ReadonlyMap<string, unknown>,
   keyPaths: readonly (readonly string[])[],
@@ -29,7 +43,9 @@ export function partitionOfQuery(
     .map((expression) => fixedComponent(expression, first.alias, parameters))
     .filter((found): found is { path: string[]; value: KeyComponent } => found !== undefined);
   const values = keyPaths.map((path) => equalities.find((found) => sameSteps(found.path, path))?.value);
-  return values.every((value) => value !== undefined) ? (values as KeyComponent[]) : undefined;
+  const fixed = values.indexOf(undefined);
+  const prefix = (fixed === -1 ? values : values.slice(0, fixed)) as KeyComponent[];
+  return prefix.length > 0 ? prefix : undefined;
 }
 
 function conjuncts(expression: Expression): Expression[] {

@@ -12,7 +12,7 @@ import { QueryError, QueryTimeout } from "./query-errors";
 import { buildQueryPlan, type QueryPlan } from "./query-plan";
 
 // The handlers load this module on first use (operations/query-engine.ts), so it is the engine's one front door.
-export { partitionOfQuery } from "./partition-filter";
+export { partitionOfQuery, partitionPrefixOfQuery } from "./partition-filter";
 
 export interface QuerySpec {
   query: string;
