@@ -91,6 +91,12 @@ export function initialRanges(count: number, definition: PartitionKeyDefinition)
 
 const width = (range: PartitionKeyRange): bigint => BigInt(`0x${range.end}`) - BigInt(`0x${range.start}`);
 
+/** The first of the widest ranges; boundaries rounded down leave ranges of one size a unit or two apart. */
+function widestRange(ranges: PartitionKeyRange[]): PartitionKeyRange {
+  const widest = ranges.reduce((most, range) => (width(range) > most ? width(range) : most), 0n);
+  return ranges.find((range) => width(range) + 2n >= widest) as PartitionKeyRange;
+}
+
 /**
  * The ranges after splits that bring them up to `count`: the widest range splits in two at its
  * midpoint, again and again; each child names its parent and the parent's parents, and takes the
@@ -106,7 +112,7 @@ export function splitTo(
   const gone = [...current.gone];
   let nextId = Math.max(...[...ranges, ...gone].map((range) => Number(range.id))) + 1;
   while (ranges.length < count) {
-    const parent = ranges.reduce((widest, range) => (width(range) > width(widest) ? range : widest));
+    const parent = widestRange(ranges);
     const start = BigInt(`0x${parent.start}`);
     const end = BigInt(`0x${parent.end}`);
     const middle = (start + end) / 2n;

@@ -26,7 +26,8 @@ const V2: PartitionKeyDefinition = { paths: ["/k"], kind: "Hash", version: 2 };
 const MULTI: PartitionKeyDefinition = { paths: ["/a", "/b", "/c"], kind: "MultiHash", version: 2 };
 
 /** The SDK's form of a value: the "none" component is `{}` there too. */
-const sdkForm = (value: PartitionKeyValue): unknown[] => value.map((component) => (component === NONE ? {} : component));
+const sdkForm = (value: PartitionKeyValue): unknown[] =>
+  value.map((component) => (component === NONE ? {} : component));
 
 beforeAll(loadPartitionHashing);
 
