@@ -331,12 +331,48 @@ export const readItems: Handler = async (context, request) => {
   return { ...withRangedContinuation(reply, range), lsn: container.lsn };
 };
 
+/** The gateway's words when a query across ranges needs the client's pipeline. */
+const NOT_SERVABLE_BY_GATEWAY =
+  "The provided cross partition query can not be directly served by the gateway. This is a first chance (internal) exception that all newer clients will know how to handle gracefully. This exception is traced, but unless you see it bubble up as an exception (which only happens on older SDK clients), then you can safely ignore this message.";
+
+/**
+ * A query sent to no range and no partition of a container with several ranges is the gateway's
+ * to run; it runs plain ones itself, but one that must be ordered, aggregated, grouped, made
+ * distinct or windowed across ranges it answers 400/1004 with the query plan, and the SDK then
+ * runs its pipeline over the ranges.
+ */
+async function gatewayRefusal(request: EmulatorRequest, container: Container): Promise<Reply | undefined> {
+  if (container.partitionKeyRanges.ranges.length === 1) return undefined;
+  const { parseQuerySpec, planQuery } = await loadQueryEngine();
+  const plan = planQuery(parseQuerySpec(jsonBody(request)));
+  const { queryInfo: info } = plan;
+  const needsPipeline =
+    info.orderBy.length > 0 ||
+    info.aggregates.length > 0 ||
+    info.groupByExpressions.length > 0 ||
+    info.distinctType !== "None" ||
+    info.top !== null ||
+    info.offset !== null ||
+    info.limit !== null;
+  if (!needsPipeline) return undefined;
+  return {
+    status: 400,
+    body: { code: "BadRequest", message: NOT_SERVABLE_BY_GATEWAY, additionalErrorInfo: JSON.stringify(plan) },
+    headers: { [Header.subStatus]: "1004" },
+    charge: 0,
+  };
+}
+
 export const queryItems: Handler = async (context, request) => {
   const { container } = scopeOf(context, request);
   const range = await requestedRange(container, request);
   const key = headerPartitionKey(request) ?? (await partitionNamedByQuery(request, container));
   if (key !== undefined && key.length > container.definition.paths.length) {
     throw badRequest("The partition key has more components than the container's partition key definition.");
+  }
+  if (range === undefined && key === undefined) {
+    const refusal = await gatewayRefusal(request, container);
+    if (refusal !== undefined) return refusal;
   }
   const sent = header(request, Header.continuation);
   const continuation = range === undefined ? sent : resumeToken(container, range, sent, childQueryToken);
