@@ -272,4 +272,60 @@ describe("routing by partition key range", () => {
     expect(reply.status).toBe(400);
     expect((reply.body as { message: string }).message).toContain("does not belong to partition key range '0'");
   });
+
+  it("answers a range's read feed with exactly its items", async () => {
+    const all: string[] = [];
+    for (const range of ranges) {
+      const reply = await rawRequest(env.emulator, {
+        method: "GET",
+        path: `${pathOf(container)}/docs`,
+        headers: { "x-ms-documentdb-partitionkeyrangeid": range.id },
+      });
+      all.push(...(reply.body as { Documents: { id: string }[] }).Documents.map((d) => d.id));
+    }
+    expect(all.sort()).toEqual([...keys].sort());
+  });
+
+  it("resumes a parent's continuation on its children after a split: every remaining item once", async () => {
+    const split = await newContainer(env.client, { throughput: 25_100 });
+    for (const pk of keys) await split.items.create({ id: pk, pk });
+    const parent = (await rangesOf(split))[0] as WireRange;
+    const page = (rangeId: string, continuation?: string) =>
+      rawRequest(env.emulator, {
+        method: "POST",
+        path: `${pathOf(split)}/docs`,
+        headers: {
+          "x-ms-documentdb-isquery": "true",
+          "content-type": "application/query+json",
+          "x-ms-documentdb-partitionkeyrangeid": rangeId,
+          "x-ms-max-item-count": "3",
+          ...(continuation === undefined ? {} : { "x-ms-continuation": continuation }),
+        },
+        body: { query: "SELECT * FROM c" },
+      });
+    const idsOf = (reply: { body: unknown }) =>
+      (reply.body as { Documents: { id: string }[] }).Documents.map((d) => d.id);
+    const first = await page(parent.id);
+    const token = first.headers["x-ms-continuation"] as string;
+    expect(idsOf(first)).toHaveLength(3);
+
+    await raiseThroughput(split, 40_000);
+    const children = (await rangesOf(split)).filter((range) => range.parents.includes(parent.id));
+    expect(children).toHaveLength(2);
+    const rest: string[] = [];
+    for (const child of children) {
+      let continuation: string | undefined = token;
+      do {
+        const reply = await page(child.id, continuation);
+        rest.push(...idsOf(reply));
+        continuation = reply.headers["x-ms-continuation"] as string | undefined;
+      } while (continuation !== undefined);
+    }
+    const definition = { paths: ["/pk"], kind: "Hash", version: 2 } as PartitionKeyDefinition;
+    const parentKeys = keys.filter((pk) => {
+      const epk = hashPartitionKey([pk], definition);
+      return epk >= parent.minInclusive && epk < parent.maxExclusive;
+    });
+    expect([...idsOf(first), ...rest].sort()).toEqual(parentKeys.sort());
+  });
 });
