@@ -11,6 +11,7 @@
 import {
   BulkOperationType,
   Constants,
+  PartitionKeyKind,
   PluginOn,
   type Container,
   type CosmosClientOptions,
@@ -262,5 +263,51 @@ describe("cross-partition queries over several ranges give the one-range answer"
   it("readAll gets every item once", async () => {
     const { resources } = await severalRanges.items.readAll({ maxItemCount: 5 }).fetchAll();
     expect(resources.map((item) => item.id).sort()).toEqual(items.map((item) => item.id).sort());
+  });
+});
+
+describe("a hierarchical key over several ranges", () => {
+  let container: Container;
+  const items = Array.from({ length: 90 }, (_, i) => ({
+    id: `item-${i}`,
+    tenant: `tenant-${i % 3}`,
+    user: `user-${i % 10}`,
+    n: i,
+  }));
+
+  beforeAll(async () => {
+    container = await freshContainer(env.client, "hierarchical ranges", {
+      partitionKey: { paths: ["/tenant", "/user"], kind: PartitionKeyKind.MultiHash, version: 2 },
+      throughput: 25_100,
+    });
+    const operations: OperationInput[] = items.map((item) => ({
+      operationType: BulkOperationType.Create,
+      resourceBody: item,
+    }));
+    const results = await container.items.bulk(operations);
+    expect(results.map((result) => result.statusCode)).toEqual(Array(items.length).fill(201));
+  });
+
+  const idsOf = (rows: { id: string }[]): string[] => rows.map((row) => row.id).sort();
+
+  it("a WHERE on the first level finds that prefix's items, on whichever ranges they are", async () => {
+    const { resources } = await container.items
+      .query("SELECT c.id FROM c WHERE c.tenant = 'tenant-1' ORDER BY c.n")
+      .fetchAll();
+    expect(idsOf(resources)).toEqual(idsOf(items.filter((item) => item.tenant === "tenant-1")));
+  });
+
+  it("the partitionKey option with a prefix finds that prefix's items", async () => {
+    const { resources } = await container.items.query("SELECT c.id FROM c", { partitionKey: ["tenant-2"] }).fetchAll();
+    expect(idsOf(resources)).toEqual(idsOf(items.filter((item) => item.tenant === "tenant-2")));
+  });
+
+  it("a whole key reads one logical partition", async () => {
+    const { resources } = await container.items
+      .query("SELECT c.id FROM c", { partitionKey: ["tenant-0", "user-3"] })
+      .fetchAll();
+    expect(idsOf(resources)).toEqual(
+      idsOf(items.filter((item) => item.tenant === "tenant-0" && item.user === "user-3")),
+    );
   });
 });

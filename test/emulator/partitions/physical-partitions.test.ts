@@ -128,6 +128,20 @@ describe("the pkranges feed and splits", () => {
     expect(ranges[1]?.maxExclusive).toBe(v2Boundary(1, 3));
   });
 
+  it("splits the containers of a shared-throughput database when the database's throughput goes up", async () => {
+    const { database } = await env.client.databases.create({ id: uniqueId("shared"), throughput: 10_000 });
+    const { container } = await database.containers.create({ id: uniqueId("c"), partitionKey: { paths: ["/pk"] } });
+    expect(await rangesOf(container)).toHaveLength(1);
+    const { resource: offer } = await database.readOffer();
+    if (!offer?.id) throw new Error("the database has no offer");
+    const content = { offerThroughput: 20_000, offerIsRUPerMinuteThroughputEnabled: false };
+    await env.client.offer(offer.id).replace({ ...offer, content });
+    expect((await rangesOf(container)).map(({ id, parents }) => ({ id, parents }))).toEqual([
+      { id: "1", parents: ["0"] },
+      { id: "2", parents: ["0"] },
+    ]);
+  });
+
   it("never merges ranges when throughput goes down", async () => {
     const container = await newContainer(env.client, { throughput: 25_100 });
     await raiseThroughput(container, 400);
