@@ -93,7 +93,8 @@ const width = (range: PartitionKeyRange): bigint => BigInt(`0x${range.end}`) - B
 
 /** The first of the widest ranges; boundaries rounded down leave ranges of one size a unit or two apart. */
 function widestRange(ranges: PartitionKeyRange[]): PartitionKeyRange {
-  const widest = ranges.reduce((most, range) => (width(range) > most ? width(range) : most), 0n);
+  let widest = 0n;
+  for (const range of ranges) if (width(range) > widest) widest = width(range);
   return ranges.find((range) => width(range) + 2n >= widest) as PartitionKeyRange;
 }
 
