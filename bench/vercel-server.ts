@@ -44,36 +44,49 @@ function npmCommand(): { command: string; prefix: string[]; shell: boolean } {
   return { command: onWindows ? "npm.cmd" : "npm", prefix: [], shell: onWindows };
 }
 
-/** npm's own error code (ENOTFOUND, EAI_AGAIN, ...) from its log, if it printed one. */
-function npmErrorCode(output: string): string | undefined {
-  return /npm (?:error|ERR!) code (\S+)/.exec(output)?.[1];
+interface NpmRun {
+  succeeded: boolean;
+  /** npm's own error code (ENOTFOUND, ENOTCACHED, ...) from its log, or the spawn's, when it failed. */
+  errorCode: string;
 }
 
-const UNREACHABLE = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH"]);
+function runNpm(args: string[]): NpmRun {
+  const npm = npmCommand();
+  const result = spawnSync(npm.command, [...npm.prefix, ...args, "--no-audit", "--no-fund"], {
+    cwd: YARDSTICK_FOLDER,
+    encoding: "utf8",
+    shell: npm.shell,
+  });
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  const errorCode =
+    /npm (?:error|ERR!) code (\S+)/.exec(output)?.[1] ?? (result.error as NodeJS.ErrnoException | undefined)?.code;
+  return { succeeded: result.status === 0, errorCode: errorCode ?? "no error code" };
+}
 
-function installFailure(output: string, spawnError: Error | undefined): Error {
-  const code = npmErrorCode(output) ?? (spawnError as NodeJS.ErrnoException | undefined)?.code ?? "no error code";
-  if (UNREACHABLE.has(code))
-    return new Error(
-      `the comparison server ${PACKAGE} is not installed yet and npm could not reach the registry to install it (${code}): connect to the network and run npm run bench again.`,
+/**
+ * From npm's cache first, so a machine that has installed it before needs no network. Otherwise
+ * the registry is pinged once without retries before installing from it: npm retries every
+ * package with a back-off, and offline that meant minutes of silence before it gave up.
+ */
+function installFromCacheOrRegistry(): void {
+  if (runNpm(["ci", "--offline"]).succeeded) return;
+  const ping = runNpm(["ping", "--fetch-retries=0"]);
+  if (!ping.succeeded)
+    throw new Error(
+      `the comparison server ${PACKAGE} is not installed yet and npm could not reach the registry to install it (${ping.errorCode}): connect to the network and run npm run bench again.`,
     );
-  return new Error(
-    `installing the comparison server ${PACKAGE} with npm ci in bench/yardstick failed (${code}): run npm ci there to read npm's log, then run npm run bench again.`,
-  );
+  const install = runNpm(["ci", "--prefer-offline"]);
+  if (!install.succeeded)
+    throw new Error(
+      `installing the comparison server ${PACKAGE} with npm ci in bench/yardstick failed (${install.errorCode}): run npm ci there to read npm's log, then run npm run bench again.`,
+    );
 }
 
 /** Installs the yardstick when it is missing or was installed from another lockfile; a no-op otherwise. */
 export function installYardstickIfNeeded(log: (line: string) => void): void {
   if (isInstalledFromCurrentLockfile()) return;
   log(`installing the comparison server ${PACKAGE} in bench/yardstick (npm ci, once)...`);
-  const npm = npmCommand();
-  // --prefer-offline: a machine that has installed it before needs no network to install it again.
-  const result = spawnSync(npm.command, [...npm.prefix, "ci", "--prefer-offline", "--no-audit", "--no-fund"], {
-    cwd: YARDSTICK_FOLDER,
-    encoding: "utf8",
-    shell: npm.shell,
-  });
-  if (result.status !== 0) throw installFailure(`${result.stdout ?? ""}${result.stderr ?? ""}`, result.error);
+  installFromCacheOrRegistry();
   writeFileSync(INSTALL_STAMP, lockfileHash());
 }
 
