@@ -11,7 +11,7 @@ import type { Server, ServerOptions } from "node:https";
 import { createRequire } from "node:module";
 import path from "node:path";
 
-export const YARDSTICK_FOLDER = path.join(__dirname, "yardstick");
+const YARDSTICK_FOLDER = path.join(__dirname, "yardstick");
 const PACKAGE = "@vercel/cosmosdb-server";
 const LOCKFILE = path.join(YARDSTICK_FOLDER, "package-lock.json");
 const INSTALLED_MANIFEST = path.join(YARDSTICK_FOLDER, "node_modules", ...PACKAGE.split("/"), "package.json");
@@ -35,10 +35,13 @@ function isInstalledFromCurrentLockfile(): boolean {
   );
 }
 
-/** Under `npm run`, npm says where its own CLI is: run that with this Node rather than look npm up on PATH. */
+/**
+ * Under `npm run`, npm says where its own CLI is: run that with this Node rather than look npm up
+ * on PATH (yarn and pnpm set the same variable to their own CLI, which has no `npm ci`).
+ */
 function npmCommand(): { command: string; prefix: string[]; shell: boolean } {
   const npmCli = process.env.npm_execpath;
-  if (npmCli !== undefined && /\.c?js$/.test(npmCli))
+  if (npmCli !== undefined && /npm-cli\.c?js$/.test(npmCli))
     return { command: process.execPath, prefix: [npmCli], shell: false };
   const onWindows = process.platform === "win32";
   return { command: onWindows ? "npm.cmd" : "npm", prefix: [], shell: onWindows };
