@@ -4,8 +4,11 @@
  * check, the charge, the journal line, and the reply that carries it (alone, in a batch result or a
  * feed page).
  *
- * Only the texts of the most recent items are kept: keeping every stored item's text would double
- * the memory an item takes, and only the request that made a text reuses it.
+ * A text lives only as long as its request: the reply that carries it forgets it (`replyJson`).
+ * Keeping every stored item's text would double the memory an item takes, and a text kept past
+ * its request is copied by the young generation's collections and moved to the old generation,
+ * only to die there. A bounded number of recent texts stays as a backstop, for writes whose reply
+ * leaves the item out (`Prefer: return=minimal`, a failed batch).
  */
 
 interface SerializedItem {
@@ -30,6 +33,14 @@ export function serializedItem(item: object): SerializedItem {
   return serialized;
 }
 
+/**
+ * The size of the item's JSON, for a reply that does not carry the item (a delete, a 304): the
+ * text made for it is not kept.
+ */
+export function serializedBytes(item: object): number {
+  return recentTexts.get(item)?.bytes ?? Buffer.byteLength(JSON.stringify(item));
+}
+
 const isSerializedItem = (value: unknown): boolean =>
   value !== null && typeof value === "object" && recentTexts.has(value);
 
@@ -41,17 +52,20 @@ function carriesSerializedItems(value: object): boolean {
   return false;
 }
 
-function encode(value: unknown): string | undefined {
+function encode(value: unknown, forget: boolean): string | undefined {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   const serialized = recentTexts.get(value);
-  if (serialized !== undefined) return serialized.json;
-  if (Array.isArray(value)) return `[${value.map((element) => encode(element) ?? "null").join(",")}]`;
+  if (serialized !== undefined) {
+    if (forget) recentTexts.delete(value);
+    return serialized.json;
+  }
+  if (Array.isArray(value)) return `[${value.map((element) => encode(element, forget) ?? "null").join(",")}]`;
   if (typeof (value as { toJSON?: unknown }).toJSON === "function" || !carriesSerializedItems(value)) {
     return JSON.stringify(value);
   }
   const members: string[] = [];
   for (const [key, child] of Object.entries(value)) {
-    const encoded = encode(child);
+    const encoded = encode(child, forget);
     if (encoded !== undefined) members.push(`${JSON.stringify(key)}:${encoded}`);
   }
   return `{${members.join(",")}}`;
@@ -59,5 +73,10 @@ function encode(value: unknown): string | undefined {
 
 /** `JSON.stringify(value)`, reusing the text of every stored item inside it. */
 export function toJson(value: unknown): string {
-  return encode(value) ?? "null";
+  return encode(value, false) ?? "null";
+}
+
+/** `toJson` for a reply, the last use of its items' texts: they are forgotten once used. */
+export function replyJson(value: unknown): string {
+  return encode(value, true) ?? "null";
 }
