@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the emulator against @vercel/cosmosdb-server through the same SDK, and the
  * workbook in the real tslab kernel against a bare notebook. Prints Markdown tables with the ratio
- * per row and rewrites the generated part of docs/performance.md and its chart.
+ * per row and rewrites the generated part of docs/performance.md and its chart. The start-up and
+ * database parts first install @vercel/cosmosdb-server in bench/yardstick/ if it is not there yet
+ * (bench/vercel-server.ts); the workbook part needs no network.
  *
  *   npm run bench                  # everything, a few minutes on 2 cores
  *   npm run bench -- --only database|startup|workbook --scale 0.5 --no-write
@@ -16,6 +18,7 @@ import { type BenchRow, markdownTables } from "./bench-table";
 import { chartSvg } from "./chart";
 import { databaseRows } from "./database-rows";
 import { startupRows } from "./startup-rows";
+import { installYardstickIfNeeded } from "./vercel-server";
 import { workbookRows } from "./workbook-rows";
 
 const ROOT = path.join(__dirname, "..");
@@ -39,6 +42,7 @@ async function measure(): Promise<BenchRow[]> {
   const scale = Number(args.scale);
   const wanted = (part: string) => args.only === undefined || args.only === part;
   const rows: BenchRow[] = [];
+  if (wanted("startup") || wanted("database")) installYardstickIfNeeded(log);
   if (wanted("startup")) {
     log("start-up...");
     rows.push(...(await startupRows(tls, 5)));

@@ -7,9 +7,9 @@
  */
 import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { createHttpsServer } from "@vercel/cosmosdb-server";
 import { startEmulator } from "../src/emulator/index";
 import { defaultCertificateDirectory, loadOrCreateCertificate } from "../src/emulator/http/tls";
+import { vercelServer } from "./vercel-server";
 
 export type ServerKind = "emulator" | "vercel";
 
@@ -20,7 +20,7 @@ async function startVercel(): Promise<string> {
   // Its bundled certificate expired in 2021 and names no host: serve the emulator's instead, so
   // both servers do the same TLS work and the client verifies both the same way.
   const tls = await loadOrCreateCertificate(defaultCertificateDirectory());
-  const server: Server = createHttpsServer({ key: tls.key, cert: tls.cert });
+  const server: Server = vercelServer().createHttpsServer({ key: tls.key, cert: tls.cert });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }

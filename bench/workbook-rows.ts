@@ -1,11 +1,17 @@
 /**
  * The workbook: the lab notebook in the real tslab kernel against a bare notebook with as many
  * trivial cells, in the same run and interleaved, so the kernel's own cost is visible beside ours.
+ *
+ * Beside the kernel's figures, tslab's compile step alone: before it runs a cell, the kernel
+ * type-checks and emits it against everything the cell (and every earlier one) can reach. Feeding
+ * the same cells to tslab's converter in this process, without a kernel, an emulator or any
+ * execution, shows how much of a cell's time that step is.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createConverter } from "tslab/dist/converter";
 import { readNotebook, writeNotebook } from "../src/tools/notebook/nbformat";
 import { runNotebook, type RunReport } from "../src/tools/notebook/run";
 import type { BenchRow } from "./bench-table";
@@ -46,6 +52,41 @@ async function run(notebook: string): Promise<RunReport> {
   return report;
 }
 
+/**
+ * Milliseconds tslab's converter takes for each code cell of `notebook`, fed in order as the kernel
+ * does (each cell sees the declarations the earlier ones left). A new converter per call, so the
+ * first cell pays for reading the declarations it reaches, as in a new kernel. The converter
+ * resolves imports from the working directory, as the kernel does from the notebook's folder.
+ */
+async function tslabCompileTimes(notebook: string): Promise<number[]> {
+  const sources = (await readNotebook(notebook)).cells.flatMap((cell) =>
+    cell.cell_type === "code" ? [cell.source] : [],
+  );
+  const workingDirectory = process.cwd();
+  process.chdir(path.dirname(notebook));
+  const converter = createConverter({ isJS: false, isBrowser: false });
+  try {
+    let earlierDeclarations = "";
+    return sources.map((source) => {
+      const startedAt = performance.now();
+      const converted = converter.convert(earlierDeclarations, source);
+      const elapsed = performance.now() - startedAt;
+      if (converted.diagnostics.length > 0) {
+        throw new Error(
+          `tslab does not compile a cell of ${path.basename(notebook)}: ${converted.diagnostics[0]?.messageText}`,
+        );
+      }
+      earlierDeclarations = converted.declOutput ?? "";
+      return elapsed;
+    });
+  } finally {
+    converter.close();
+    process.chdir(workingDirectory);
+  }
+}
+
+const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+
 const firstLine = (source: string): string => {
   const line =
     source.split("\n").find((text) => text.trim() !== "" && !text.startsWith("//") && !text.startsWith("import")) ?? "";
@@ -60,11 +101,15 @@ export async function workbookRows(rounds: number, log: (line: string) => void):
     const bareReports: RunReport[] = [];
     const npmLab: number[] = [];
     const bareCli: number[] = [];
+    const labCompiles: number[][] = [];
+    const bareCompiles: number[][] = [];
     for (let round = 0; round < rounds; round++) {
       labReports.push(await run(LAB));
       bareReports.push(await run(bare));
       npmLab.push(await wallTime("npm", ["run", "lab", "--silent"]));
       bareCli.push(await wallTime(process.execPath, ["dist/tools/notebook/notebook-cli.js", "run", bare, "--quiet"]));
+      labCompiles.push(await tslabCompileTimes(LAB));
+      bareCompiles.push(await tslabCompileTimes(bare));
       log(`  workbook round ${round + 1} of ${rounds}`);
     }
     const section = "Workbook (tslab kernel, embedded emulator)";
@@ -90,6 +135,39 @@ export async function workbookRows(rounds: number, log: (line: string) => void):
             ? { text: "connect < 300 ms", met: (row: BenchRow) => (row.values.lab ?? 1e9) < 300 }
             : { text: "< 150 ms", met: (row: BenchRow) => (row.values.lab ?? 1e9) < 150 },
       }));
+    const ranCells = (report: RunReport) => report.cells.filter((cell) => cell.status !== "skipped");
+    const laterCellsInKernel = (report: RunReport) =>
+      sum(
+        ranCells(report)
+          .slice(1)
+          .map((cell) => cell.durationMs),
+      );
+    const compileRows: BenchRow[] = [
+      {
+        section,
+        name: "cell 1: tslab's compile step alone (in-process, no kernel)",
+        unit: "ms",
+        values: {
+          lab: median(labCompiles.map((times) => times[0] ?? Number.NaN)),
+          bare: median(bareCompiles.map((times) => times[0] ?? Number.NaN)),
+        },
+      },
+      {
+        section,
+        name: "later cells, sum: whole cells in the kernel",
+        unit: "ms",
+        values: both(laterCellsInKernel),
+      },
+      {
+        section,
+        name: "later cells, sum: tslab's compile step alone",
+        unit: "ms",
+        values: {
+          lab: median(labCompiles.map((times) => sum(times.slice(1)))),
+          bare: median(bareCompiles.map((times) => sum(times.slice(1)))),
+        },
+      },
+    ];
     const atMostOneAndAHalf = {
       text: "lab ≤ 1.5× bare",
       met: (row: BenchRow) => (row.values.lab ?? 1e9) <= 1.5 * (row.values.bare ?? 0),
@@ -103,6 +181,7 @@ export async function workbookRows(rounds: number, log: (line: string) => void):
         ratioOf: pair,
       },
       ...cellRows,
+      ...compileRows,
       {
         section,
         name: "notebook end to end (runner)",

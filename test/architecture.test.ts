@@ -154,3 +154,52 @@ describe("the code map's dependency rules hold", () => {
     expect(reaches.filter((target) => target !== "src/emulator/index" && target !== "src/emulator")).toEqual([]);
   });
 });
+
+/**
+ * The benchmark measures the emulator against @vercel/cosmosdb-server, which carries the SQL engine
+ * the emulator replaced (@zeit/cosmosdb-query, built on Babel 7.6). Both belong to the benchmark's
+ * own package in bench/yardstick/, never to the project's dependency tree.
+ */
+const YARDSTICK_ONLY = ["@vercel/cosmosdb-server", "@zeit/cosmosdb-query"];
+
+const isYardstickOnly = (specifier: string): boolean =>
+  YARDSTICK_ONLY.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+
+/** Where a lockfile installs each package (`node_modules/a/node_modules/b` installs `b`), by name. */
+function lockedPackageNames(lockfile: string): string[] {
+  const { packages } = JSON.parse(readFileSync(path.join(root, lockfile), "utf8")) as {
+    packages: Record<string, unknown>;
+  };
+  return Object.keys(packages).map((location) => location.split("node_modules/").at(-1) ?? location);
+}
+
+/** The packages a module imports, requires or imports dynamically by name (not by relative path). */
+function packagesImportedBy(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(path.join(root, file), "utf8"), true, true);
+  return importedFiles.map((imported) => imported.fileName).filter((specifier) => !specifier.startsWith("."));
+}
+
+describe("the benchmark's yardstick stays out of the project's dependency tree", () => {
+  it("neither package.json nor the root lockfile holds @vercel/cosmosdb-server or @zeit/cosmosdb-query, so npm ci does not install them", () => {
+    const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as Record<string, object>;
+    const declared = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"].flatMap((field) =>
+      Object.keys(manifest[field] ?? {}),
+    );
+    const locked = lockedPackageNames("package-lock.json");
+    expect(locked).toContain("@azure/cosmos");
+    expect([...declared, ...locked].filter(isYardstickOnly)).toEqual([]);
+  });
+
+  it("the yardstick's own lockfile is where both are locked", () => {
+    expect(lockedPackageNames("bench/yardstick/package-lock.json").filter(isYardstickOnly).sort()).toEqual(
+      YARDSTICK_ONLY,
+    );
+  });
+
+  it("nothing under src/ or test/ imports either of them", () => {
+    const modules = [...filesUnder("src"), ...filesUnder("test")].filter((file) => /\.[cm]?[jt]s$/.test(file));
+    const imports = modules.flatMap((file) => packagesImportedBy(file).map((specifier) => ({ file, specifier })));
+    expect(imports.some(({ specifier }) => specifier === "@azure/cosmos")).toBe(true);
+    expect(imports.filter(({ specifier }) => isYardstickOnly(specifier))).toEqual([]);
+  });
+});

@@ -11,16 +11,23 @@ import { TESTED_NODE_MAJORS } from "../../src/tools/doctor";
 const root = path.resolve(__dirname, "..", "..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 const engines = (JSON.parse(read("package.json")) as { engines: { node: string } }).engines.node;
-const lockedPackages = Object.entries(
-  (
-    JSON.parse(read("package-lock.json")) as {
-      packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
-    }
-  ).packages,
+/**
+ * The project's lockfile and the benchmark's yardstick's: `npm run bench` installs and runs
+ * bench/yardstick/ with the same Node as everything else, so its packages must accept it too.
+ */
+const LOCKFILES = ["package-lock.json", "bench/yardstick/package-lock.json"];
+const lockedPackages = LOCKFILES.flatMap((lockfile) =>
+  Object.entries(
+    (
+      JSON.parse(read(lockfile)) as {
+        packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
+      }
+    ).packages,
+  ).map(([location, manifest]) => [`${lockfile}: ${location || "(root)"}`, manifest] as const),
 );
 
 describe("supported Node versions", () => {
-  it("every locked package accepts every Node that engines allows (so @azure/cosmos stays on a release that runs on Node 20)", () => {
+  it("every package locked for the project or the benchmark accepts every Node that engines allows (so @azure/cosmos stays on a release that runs on Node 20)", () => {
     const refusing = lockedPackages.flatMap(([location, manifest]) => {
       const wanted = Array.isArray(manifest.engines) ? undefined : manifest.engines?.node;
       return wanted === undefined || semver.subset(engines, wanted)
