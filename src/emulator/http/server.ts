@@ -15,7 +15,7 @@ import { authenticate, type AuthMode, type SignedResource } from "./auth";
 import { CosmosError } from "../cosmos-error";
 import { parseClientJson } from "../client-json";
 import type { KeyedLock } from "../operations/locks";
-import { toJson } from "../store/serialized-json";
+import { replyJson } from "../store/serialized-json";
 import type { Store } from "../store/store";
 
 /** Everything a handler may use. */
@@ -270,8 +270,8 @@ function errorReply(error: unknown): Reply {
 
 function send(response: ServerResponse, reply: Reply, activityId: string, message: IncomingMessage): void {
   if (response.headersSent || response.destroyed) return;
-  // toJson reuses the JSON each stored item was given when it was written (store/serialized-json.ts).
-  const payload = reply.body === undefined ? undefined : Buffer.from(toJson(reply.body), "utf8");
+  // replyJson reuses the JSON each stored item was given when it was written (store/serialized-json.ts).
+  const payload = reply.body === undefined ? undefined : Buffer.from(replyJson(reply.body), "utf8");
   const headers: Record<string, string> = {
     [Header.activityId]: activityId,
     [Header.requestCharge]: String(reply.charge ?? 0),

@@ -22,7 +22,7 @@ import {
   type StoredItem,
   type WithId,
 } from "../store/stored-resources";
-import { serializedItem } from "../store/serialized-json";
+import { serializedBytes, serializedItem } from "../store/serialized-json";
 import type { Container, PartitionView } from "../store/store";
 
 /** The service's limit on one item, as stored (with its system properties). */
@@ -185,7 +185,7 @@ export function executeOperation(
         operation.ifNoneMatch !== undefined &&
         (operation.ifNoneMatch === "*" || operation.ifNoneMatch === item._etag)
       ) {
-        return { status: 304, charge: pointReadCharge(serializedItem(item).bytes) };
+        return { status: 304, charge: pointReadCharge(serializedBytes(item)) };
       }
       return { status: 200, item, charge: pointReadCharge(serializedItem(item).bytes) };
     }
@@ -193,7 +193,7 @@ export function executeOperation(
       const item = existing(partition, target, operation.id);
       requireMatch(item, operation);
       partition.delete(operation.id);
-      return { status: 204, charge: writeCharge(serializedItem(item).bytes) };
+      return { status: 204, charge: writeCharge(serializedBytes(item)) };
     }
     case "patch": {
       const previous = existing(partition, target, operation.id);

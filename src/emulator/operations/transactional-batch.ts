@@ -15,7 +15,13 @@
 import { NOT_EXECUTED_RU, FAILED_OPERATION_RU, sumCharges } from "./charges";
 import { CosmosError, badRequest, describeValue } from "../cosmos-error";
 import { parseClientJson } from "../client-json";
-import { executeOperation, partitionTarget, type ItemOperation, type ItemOperationOutcome } from "./item-operations";
+import {
+  executeOperation,
+  partitionTarget,
+  type ItemOperation,
+  type ItemOperationOutcome,
+  type Preconditions,
+} from "./item-operations";
 import { canonicalKey, parsePartitionKey, toPartitionKey, type PartitionKeyValue } from "../store/partition-key";
 import { parsePatchRequest } from "./patch";
 import { loadQueryEngine } from "./query-engine";
@@ -57,35 +63,46 @@ interface WireOperation {
 
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
-/** Turns one wire operation into an `ItemOperation`; a malformed one is a 400 for that operation. */
+/** The operation's `id`; 400 when it has none. */
+function idOf(wire: WireOperation): string {
+  if (typeof wire.id !== "string" || wire.id === "") throw badRequest("The operation has no 'id'.");
+  return wire.id;
+}
+
+/** The operation's `resourceBody`; 400 when it has none. */
+function bodyOf(wire: WireOperation): unknown {
+  if (wire.resourceBody === undefined) throw badRequest("The operation has no 'resourceBody'.");
+  return wire.resourceBody;
+}
+
+const conditionsOf = (wire: WireOperation): Preconditions => ({
+  ifMatch: optionalString(wire.ifMatch),
+  ifNoneMatch: optionalString(wire.ifNoneMatch),
+});
+
+/**
+ * Turns one wire operation into an `ItemOperation`; a malformed one is a 400 for that operation.
+ * It runs for every operation of every batch, so it makes no closures of its own.
+ */
 export function toItemOperation(wire: WireOperation): ItemOperation {
   const type = typeof wire.operationType === "string" ? wire.operationType.toLowerCase() : "";
-  const id = (): string => {
-    if (typeof wire.id !== "string" || wire.id === "") throw badRequest("The operation has no 'id'.");
-    return wire.id;
-  };
-  const body = (): unknown => {
-    if (wire.resourceBody === undefined) throw badRequest("The operation has no 'resourceBody'.");
-    return wire.resourceBody;
-  };
-  const conditions = { ifMatch: optionalString(wire.ifMatch), ifNoneMatch: optionalString(wire.ifNoneMatch) };
   switch (type) {
     case "create":
-      return { kind: "create", body: body() };
+      return { kind: "create", body: bodyOf(wire) };
     case "upsert":
-      return { kind: "upsert", body: body(), ...conditions };
+      return { kind: "upsert", body: bodyOf(wire), ...conditionsOf(wire) };
     case "replace": {
-      const resourceBody = body();
+      const resourceBody = bodyOf(wire);
       const replaceId = typeof wire.id === "string" ? wire.id : (resourceBody as { id?: unknown } | null)?.id;
       if (typeof replaceId !== "string") throw badRequest("The operation has no 'id'.");
-      return { kind: "replace", id: replaceId, body: resourceBody, ...conditions };
+      return { kind: "replace", id: replaceId, body: resourceBody, ...conditionsOf(wire) };
     }
     case "read":
-      return { kind: "read", id: id(), ifNoneMatch: conditions.ifNoneMatch };
+      return { kind: "read", id: idOf(wire), ifNoneMatch: optionalString(wire.ifNoneMatch) };
     case "delete":
-      return { kind: "delete", id: id(), ...conditions };
+      return { kind: "delete", id: idOf(wire), ...conditionsOf(wire) };
     case "patch":
-      return { kind: "patch", id: id(), patch: parsePatchRequest(body()), ...conditions };
+      return { kind: "patch", id: idOf(wire), patch: parsePatchRequest(bodyOf(wire)), ...conditionsOf(wire) };
     default:
       throw badRequest(
         `Unknown operation type '${describeValue(wire.operationType)}': use Create, Upsert, Read, Replace, Delete or Patch.`,

@@ -78,10 +78,26 @@ export function newItemRid(containerRid: string): string {
   let digits = "";
   for (let rest = lastItemSequence, i = 0; i < 10; i++, rest = Math.floor(rest / 52))
     digits = ORDERED_DIGITS[rest % 52] + digits;
-  // 16 bytes are 22 base64 digits and "==": digits 0-10 hold the container's bytes (and two zero
-  // bits), 11-20 the sequence, 21 two zero bits.
-  const template = encodeRid(Buffer.concat([decodeRid(containerRid), Buffer.alloc(8)]));
-  return template.slice(0, 11) + digits + template.slice(21);
+  const { head, tail } = itemRidFrame(containerRid);
+  return head + digits + tail;
+}
+
+/**
+ * What an item rid keeps of its container's: 16 bytes are 22 base64 digits and "==", digits 0-10
+ * hold the container's bytes (and two zero bits), 11-20 the sequence, 21 two zero bits. Worked out
+ * once per container, not for every item written.
+ */
+const itemRidFrames = new Map<string, { head: string; tail: string }>();
+function itemRidFrame(containerRid: string): { head: string; tail: string } {
+  let frame = itemRidFrames.get(containerRid);
+  if (frame === undefined) {
+    const template = encodeRid(Buffer.concat([decodeRid(containerRid), Buffer.alloc(8)]));
+    frame = { head: template.slice(0, 11), tail: template.slice(21) };
+    // Containers are few; a workload that makes and drops many just works the frame out again.
+    if (itemRidFrames.size >= 1000) itemRidFrames.clear();
+    itemRidFrames.set(containerRid, frame);
+  }
+  return frame;
 }
 export const newOfferRid = (): string => encodeRid(randomBytes(3)).slice(0, 4);
 
