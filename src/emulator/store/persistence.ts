@@ -12,17 +12,7 @@
  *   states final values (put this item, delete that id), never increments.
  * Nothing is read from disk while serving requests.
  */
-import {
-  closeSync,
-  constants,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { CosmosError } from "../cosmos-error";
@@ -112,27 +102,15 @@ export interface JournalFile {
   close(): Promise<void>;
 }
 
-function journalFile(handle: FileHandle, writesAreDurable: boolean): JournalFile {
+function journalFile(handle: FileHandle): JournalFile {
   return {
     async appendDurably(text) {
       await handle.write(text);
-      if (!writesAreDurable) await handle.datasync();
+      await handle.datasync();
     },
     truncate: (size) => handle.truncate(size),
     close: () => handle.close(),
   };
-}
-
-/**
- * The journal, opened for appending with `O_DSYNC` where the platform has it: a write then returns
- * only once its data is on disk, as a write followed by `fdatasync` would, but in one call. Each
- * call is a trip to libuv's thread pool and back through the event loop, which is busy with
- * requests while the disk works, so one trip per group commit instead of two shortens every wait.
- */
-async function openJournal(journalPath: string): Promise<JournalFile> {
-  const { O_APPEND, O_CREAT, O_DSYNC, O_WRONLY } = constants;
-  if (O_DSYNC === undefined) return journalFile(await open(journalPath, "a"), false);
-  return journalFile(await open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_DSYNC), true);
 }
 
 interface PendingCommit {
@@ -215,5 +193,5 @@ export async function openDataDirectory(store: Store, dataPath: string): Promise
   if (existsSync(journalPath)) replayJournal(store, readFileSync(journalPath, "utf8"));
   writeFileDurably(snapshotPath, toJson(snapshotOf(store)));
   writeFileDurably(journalPath, "");
-  return new GroupCommitJournal(await openJournal(journalPath), 0);
+  return new GroupCommitJournal(journalFile(await open(journalPath, "a")), 0);
 }
