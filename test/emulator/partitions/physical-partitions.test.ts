@@ -39,6 +39,15 @@ async function rangesOf(container: Container): Promise<WireRange[]> {
 
 const pathOf = (container: Container): string => `/dbs/${container.database.id}/colls/${container.id}`;
 
+/** A query sent as the SDK sends one, with `headers` added (a range id, a plan request, paging). */
+const rawQuery = (container: Container, query: string, headers: Record<string, string> = {}) =>
+  rawRequest(env.emulator, {
+    method: "POST",
+    path: `${pathOf(container)}/docs`,
+    headers: { "x-ms-documentdb-isquery": "true", "content-type": "application/query+json", ...headers },
+    body: { query },
+  });
+
 async function newContainer(
   client: CosmosClient,
   options: { throughput?: number; maxThroughput?: number; partitionKey?: PartitionKeyDefinition } = {},
@@ -151,16 +160,7 @@ describe("the pkranges feed and splits", () => {
   it("answers a request to a range that split with 410, substatus 1002, and the service's message", async () => {
     const container = await newContainer(env.client, { throughput: 25_100 });
     await raiseThroughput(container, 40_000);
-    const reply = await rawRequest(env.emulator, {
-      method: "POST",
-      path: `${pathOf(container)}/docs`,
-      headers: {
-        "x-ms-documentdb-isquery": "true",
-        "content-type": "application/query+json",
-        "x-ms-documentdb-partitionkeyrangeid": "0",
-      },
-      body: { query: "SELECT * FROM c" },
-    });
+    const reply = await rawQuery(container, "SELECT * FROM c", { "x-ms-documentdb-partitionkeyrangeid": "0" });
     expect(reply.status).toBe(410);
     expect(reply.headers["x-ms-substatus"]).toBe("1002");
     expect((reply.body as { message: string }).message).toContain("PartitionKeyRange with id '0' in collection");
@@ -200,16 +200,7 @@ describe("routing by partition key range", () => {
   let ranges: WireRange[];
 
   const queryRange = (rangeId: string, query = "SELECT * FROM c") =>
-    rawRequest(env.emulator, {
-      method: "POST",
-      path: `${pathOf(container)}/docs`,
-      headers: {
-        "x-ms-documentdb-isquery": "true",
-        "content-type": "application/query+json",
-        "x-ms-documentdb-partitionkeyrangeid": rangeId,
-      },
-      body: { query },
-    });
+    rawQuery(container, query, { "x-ms-documentdb-partitionkeyrangeid": rangeId });
 
   it("answers a range's query with exactly the items whose EPK it holds", async () => {
     container = await newContainer(env.client, { throughput: 25_100 });
@@ -231,17 +222,7 @@ describe("routing by partition key range", () => {
   });
 
   it("names the EPK point in the query plan when the WHERE fixes the partition key, else the whole space", async () => {
-    const plan = (query: string) =>
-      rawRequest(env.emulator, {
-        method: "POST",
-        path: `${pathOf(container)}/docs`,
-        headers: {
-          "x-ms-documentdb-isquery": "true",
-          "x-ms-cosmos-is-query-plan-request": "true",
-          "content-type": "application/query+json",
-        },
-        body: { query },
-      });
+    const plan = (query: string) => rawQuery(container, query, { "x-ms-cosmos-is-query-plan-request": "true" });
     const epk = hashPartitionKey(["key-7"], { paths: ["/pk"], kind: "Hash", version: 2 } as PartitionKeyDefinition);
     expect(((await plan("SELECT * FROM c WHERE c.pk = 'key-7'")).body as { queryRanges: unknown }).queryRanges).toEqual(
       [{ min: epk, max: epk, isMinInclusive: true, isMaxInclusive: true }],
@@ -254,15 +235,8 @@ describe("routing by partition key range", () => {
   it("names a hierarchical prefix's EPK range in the query plan", async () => {
     const definition = { paths: ["/tenant", "/user"], kind: "MultiHash", version: 2 } as PartitionKeyDefinition;
     const hierarchical = await newContainer(env.client, { throughput: 25_100, partitionKey: definition });
-    const reply = await rawRequest(env.emulator, {
-      method: "POST",
-      path: `${pathOf(hierarchical)}/docs`,
-      headers: {
-        "x-ms-documentdb-isquery": "true",
-        "x-ms-cosmos-is-query-plan-request": "true",
-        "content-type": "application/query+json",
-      },
-      body: { query: "SELECT * FROM c WHERE c.tenant = 'contoso'" },
+    const reply = await rawQuery(hierarchical, "SELECT * FROM c WHERE c.tenant = 'contoso'", {
+      "x-ms-cosmos-is-query-plan-request": "true",
     });
     const min = hashPartitionKey(["contoso"], definition);
     expect((reply.body as { queryRanges: unknown }).queryRanges).toEqual([
@@ -305,17 +279,10 @@ describe("routing by partition key range", () => {
     for (const pk of keys) await split.items.create({ id: pk, pk });
     const parent = (await rangesOf(split))[0] as WireRange;
     const page = (rangeId: string, continuation?: string) =>
-      rawRequest(env.emulator, {
-        method: "POST",
-        path: `${pathOf(split)}/docs`,
-        headers: {
-          "x-ms-documentdb-isquery": "true",
-          "content-type": "application/query+json",
-          "x-ms-documentdb-partitionkeyrangeid": rangeId,
-          "x-ms-max-item-count": "3",
-          ...(continuation === undefined ? {} : { "x-ms-continuation": continuation }),
-        },
-        body: { query: "SELECT * FROM c" },
+      rawQuery(split, "SELECT * FROM c", {
+        "x-ms-documentdb-partitionkeyrangeid": rangeId,
+        "x-ms-max-item-count": "3",
+        ...(continuation === undefined ? {} : { "x-ms-continuation": continuation }),
       });
     const idsOf = (reply: { body: unknown }) =>
       (reply.body as { Documents: { id: string }[] }).Documents.map((d) => d.id);
